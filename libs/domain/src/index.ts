@@ -1,0 +1,23 @@
+/** @ddp/domain: the pure rules of police drug diversion. See ../README.md. */
+export * from './types';
+export * from './time';
+export * from './age';
+export * from './schemes';
+export * from './eligibility';
+export * from './routing';
+export * from './lifecycle';
+export { assessAttendance, eventForAttendance, showCauseDeadline } from './compliance';
+export type { AttendanceMark, AbsenceClass, AttendanceAssessment } from './compliance';
+export * from './outcome';
+export * from './rule-table';
+export {
+  defaultRuleSet,
+  AREAS,
+  SCHEMES,
+  SMALL_QUANTITY_THRESHOLDS,
+  PROVIDERS,
+  CRIME_OUTCOMES,
+  WITHDRAWAL_REASONS,
+  ADMISSIBLE_OFFENCES,
+  SEED,
+} from './config';

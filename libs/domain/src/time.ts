@@ -1,0 +1,130 @@
+/**
+ * Europe/London calendar helpers. Time is always passed in; nothing here reads the clock.
+ * Intl.DateTimeFormat supplies the GMT/BST offset (a pure computation, not I/O).
+ */
+import type { EffectiveDated } from './types';
+
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+function assertValidInstant(at: Date, what = 'instant'): void {
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+    throw new RangeError(`${what} must be a valid Date`);
+  }
+}
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function londonParts(at: Date): LocalParts {
+  const parts: Record<string, number> = {};
+  for (const p of LONDON.formatToParts(at)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts['year'],
+    month: parts['month'],
+    day: parts['day'],
+    hour: parts['hour'],
+    minute: parts['minute'],
+    second: parts['second'],
+  };
+}
+
+/** True when `date` is a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(date: string): boolean {
+  const m = ISO_DATE.exec(date);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+function assertIsoDate(date: string, what = 'date'): [number, number, number] {
+  if (typeof date !== 'string' || !isIsoDate(date)) {
+    throw new RangeError(`${what} must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  }
+  return date.split('-').map(Number) as [number, number, number];
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function formatUtcDate(t: Date): string {
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/** The Europe/London local calendar date of an instant, YYYY-MM-DD. */
+export function ukLocalDate(at: Date): string {
+  assertValidInstant(at);
+  const p = londonParts(at);
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** Offset of Europe/London from UTC at an instant, in milliseconds (0 in GMT, 3,600,000 in BST). */
+export function ukOffsetMs(at: Date): number {
+  assertValidInstant(at);
+  const p = londonParts(at);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return wall - (at.getTime() - (((at.getTime() % 1000) + 1000) % 1000));
+}
+
+/** Adds whole calendar days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = assertIsoDate(date);
+  if (!Number.isInteger(days)) throw new RangeError('days must be an integer');
+  return formatUtcDate(new Date(Date.UTC(y, m - 1, d + days)));
+}
+
+/** The first instant (00:00:00.000 Europe/London) of a local date. */
+export function startOfUkDay(date: string): Date {
+  const [y, m, d] = assertIsoDate(date);
+  const wallMidnight = Date.UTC(y, m - 1, d);
+  // Midnight is never inside a UK clock change (they happen at 01:00 UTC), so the offset
+  // read at the first guess settles after one correction.
+  let t = wallMidnight - ukOffsetMs(new Date(wallMidnight));
+  t = wallMidnight - ukOffsetMs(new Date(t));
+  return new Date(t);
+}
+
+/** The last instant (23:59:59.999 Europe/London) of a local date. */
+export function endOfUkDay(date: string): Date {
+  return new Date(startOfUkDay(addDays(date, 1)).getTime() - 1);
+}
+
+/** Whole days from local date `a` to local date `b` (b - a). */
+export function daysBetween(a: string, b: string): number {
+  const [y1, m1, d1] = assertIsoDate(a);
+  const [y2, m2, d2] = assertIsoDate(b);
+  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / MS_PER_DAY);
+}
+
+/** Whether an effective-dated row applies on a local date (both ends inclusive). */
+export function inForceOn(row: EffectiveDated, localDate: string): boolean {
+  return row.validFrom <= localDate && (row.validTo === undefined || localDate <= row.validTo);
+}
+
+/** Whether an effective-dated row applies at an instant (its Europe/London date). */
+export function inForceAt(row: EffectiveDated, at: Date): boolean {
+  return inForceOn(row, ukLocalDate(at));
+}
+
+export { assertValidInstant, assertIsoDate };

@@ -1,0 +1,197 @@
+/**
+ * Core types of the drug diversion domain. Everything here is plain data: the rule
+ * tables in ./config are values of these types, and a new area, provider or scheme is a
+ * new row, not new code.
+ */
+
+/** Youth = under 18 on the encounter date (Europe/London); adult = 18 or over. */
+export type AgeBand = 'youth' | 'adult';
+export const AGE_BANDS: readonly AgeBand[] = ['youth', 'adult'];
+
+/** The Thames Valley Local Policing Areas shipped in the default configuration. */
+export type KnownAreaCode =
+  | 'west-berkshire'
+  | 'reading'
+  | 'wokingham'
+  | 'bracknell-forest'
+  | 'windsor-maidenhead'
+  | 'slough'
+  | 'chiltern-south-bucks'
+  | 'wycombe'
+  | 'aylesbury-vale'
+  | 'milton-keynes'
+  | 'oxford'
+  | 'cherwell-west-oxfordshire'
+  | 'south-vale';
+
+/**
+ * A Local Policing Area code. Known codes autocomplete, but any string is accepted so that
+ * a new area is a configuration change; unknown codes are refused at run time
+ * ('unknown-area').
+ */
+export type AreaCode = KnownAreaCode | (string & {});
+
+export type KnownSchemeId =
+  | 'west-berkshire-voluntary-pilot'
+  | 'windsor-maidenhead-deferred-prosecution-pilot-adult'
+  | 'windsor-maidenhead-pilot-youth'
+  | 'thames-valley-youth-diversion'
+  | 'thames-valley-adult-diversion-druglink';
+export type SchemeId = KnownSchemeId | (string & {});
+
+export type ProviderId = string;
+
+/** Where a rule comes from: a seed document, or a value the sources do not give. */
+export type Source = `seeds/${string}` | 'configuration default';
+export const CONFIGURATION_DEFAULT = 'configuration default' as const;
+
+/** Every configuration row is effective-dated: Europe/London local dates, both ends inclusive. */
+export interface EffectiveDated {
+  /** First local date (YYYY-MM-DD, Europe/London) on which the row applies. */
+  validFrom: string;
+  /** Last local date (inclusive) on which the row applies; absent = open-ended. */
+  validTo?: string;
+}
+
+export interface Provenance {
+  /** Seed file that gives the row, or 'configuration default'. */
+  source: Source;
+  /** Free text: how the value was read from the source, or why a default was chosen. */
+  note?: string;
+}
+
+export interface Area extends EffectiveDated, Provenance {
+  code: AreaCode;
+  name: string;
+}
+
+export type OffenceType = 'possession' | 'shoplifting' | 'theft' | 'anti-social-behaviour';
+export const OFFENCE_TYPES: readonly OffenceType[] = ['possession', 'shoplifting', 'theft', 'anti-social-behaviour'];
+
+export type DrugClass = 'A' | 'B' | 'C';
+
+export type Disposal = 'deferred-prosecution' | 'community-resolution' | 'voluntary-attendance';
+export type FailureConsequence = 'summons-request' | 'no-further-diversion' | 'none';
+
+/**
+ * - 'until-non-engagement': one non-engagement (no-further-diversion or summons) anywhere in
+ *   the person's history ends eligibility for good (the voluntary-attendance rule).
+ * - 'while-engaging': unlimited further diversions while the person engages; refused only
+ *   when their latest concluded diversion ended in non-engagement.
+ */
+export type RepeatPolicy = 'until-non-engagement' | 'while-engaging';
+
+export type CrimeOutcomeCode = 1 | 8 | 22;
+
+export interface AssessmentDeadlineRule {
+  /** The deadline is the end (23:59:59.999 Europe/London) of this many days after the encounter's local date. */
+  daysAfterEncounter: number;
+}
+
+export interface CourseTemplate {
+  sessions: number;
+  intervalDays: number;
+  sessionMinutes: number;
+}
+
+export interface AdmissibleOffence {
+  type: OffenceType;
+  /** The offence is admissible only when linked to substance misuse (not refuted by the officer). */
+  requiresSubstanceMisuseLink: boolean;
+  source: Source;
+}
+
+/** The rule-bearing fields of a scheme, each of which names its own source. */
+export type SchemeRuleField =
+  | 'validity'
+  | 'coverage'
+  | 'disposal'
+  | 'failureConsequence'
+  | 'repeatPolicy'
+  | 'assessmentDeadline'
+  | 'courseTemplate'
+  | 'missedSessionTolerance'
+  | 'showCauseWindowHours'
+  | 'completionOutcomeCode'
+  | 'requiresBwvInterview';
+
+export interface Scheme extends EffectiveDated, Provenance {
+  id: SchemeId;
+  name: string;
+  /** Areas covered, or every area in the area table. */
+  areas: readonly AreaCode[] | 'force-wide';
+  ageBands: readonly AgeBand[];
+  disposal: Disposal;
+  failureConsequence: FailureConsequence;
+  repeatPolicy: RepeatPolicy;
+  assessmentDeadline: AssessmentDeadlineRule;
+  course: CourseTemplate;
+  /** Unacceptable absences tolerated before a non-compliance review opens. */
+  missedSessionTolerance: number;
+  /** Hours the person has to show cause once a non-compliance review opens. */
+  showCauseWindowHours: number;
+  /** Crime outcome code recorded when the diversion is completed. */
+  completionOutcomeCode: CrimeOutcomeCode;
+  /** An interview on the officer's body-worn video is needed before the referral. */
+  requiresBwvInterview: boolean;
+  admissibleOffences: readonly AdmissibleOffence[];
+  /** Source of each rule-bearing field. */
+  provenance: Readonly<Record<SchemeRuleField, Source>>;
+}
+
+export type QuantityUnit = 'g' | 'tablets' | 'wraps';
+
+export interface SmallQuantityThreshold extends EffectiveDated, Provenance {
+  substance: string;
+  drugClass: DrugClass;
+  /** The largest quantity that is still a "small quantity" (inclusive). */
+  maxQuantity: number;
+  unit: QuantityUnit;
+}
+
+export type Modality = 'in-person' | 'phone' | 'online' | 'video';
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** An opening period in Europe/London wall-clock time, HH:MM, closes > opens. */
+export interface OpeningSlot {
+  opens: string;
+  closes: string;
+}
+
+export type ProviderRuleField = 'validity' | 'coverage' | 'weeklyCapacity' | 'openingHours' | 'modalities' | 'assessmentSlotMinutes';
+
+export interface Provider extends EffectiveDated, Provenance {
+  id: ProviderId;
+  name: string;
+  areas: readonly AreaCode[] | 'force-wide';
+  ageBands: readonly AgeBand[];
+  schemes: readonly SchemeId[];
+  /** Referrals the provider expects to take per week. */
+  weeklyCapacity: number;
+  openingHours: Readonly<Record<Weekday, readonly OpeningSlot[]>>;
+  modalities: readonly Modality[];
+  assessmentSlotMinutes: number;
+  provenance: Readonly<Record<ProviderRuleField, Source>>;
+}
+
+export interface CrimeOutcome extends Provenance {
+  code: CrimeOutcomeCode;
+  title: string;
+  description: string;
+}
+
+export interface WithdrawalReason extends Provenance {
+  code: string;
+  description: string;
+}
+
+/** All the configuration tables the decision functions read. */
+export interface RuleSet {
+  areas: readonly Area[];
+  schemes: readonly Scheme[];
+  thresholds: readonly SmallQuantityThreshold[];
+  providers: readonly Provider[];
+  crimeOutcomes: readonly CrimeOutcome[];
+  withdrawalReasons: readonly WithdrawalReason[];
+}
