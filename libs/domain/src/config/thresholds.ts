@@ -8,7 +8,8 @@ import { DEFAULT } from './sources';
  * compared with the row whose unit it can be expressed in (mg and kg convert to g).
  */
 const NOTE = 'seeds say only "small quantities"; figure to be confirmed by the scheme lead';
-const SINCE = '2018-11-01';
+/** Thresholds do not depend on a scheme: valid from before the first one. */
+const SINCE = '2000-01-01';
 
 export const SMALL_QUANTITY_THRESHOLDS: readonly SmallQuantityThreshold[] = [
   { substance: 'cannabis', drugClass: 'B', maxQuantity: 10, unit: 'g', validFrom: SINCE, source: DEFAULT, note: NOTE },
