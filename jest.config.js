@@ -1,0 +1,29 @@
+// Three suites, chosen with --selectProjects:
+//   unit        *.spec.ts       pure logic, no servers
+//   integration *.int-spec.ts   real Postgres, Redis and Kafka, in-process services
+//   e2e         e2e/**/*.e2e-spec.ts  the four services as processes, public interfaces only
+const preset = require('./jest.preset');
+
+module.exports = {
+  projects: [
+    {
+      ...preset,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/services/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
+    },
+    {
+      ...preset,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/libs/**/*.int-spec.ts', '<rootDir>/services/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
+      testTimeout: 60000,
+    },
+    {
+      ...preset,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
+      testTimeout: 120000,
+    },
+  ],
+};

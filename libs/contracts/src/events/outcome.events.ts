@@ -1,0 +1,137 @@
+import { IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import { CODE_PATTERN, IsInstant, OFFENCE_TYPES } from '../common';
+import { TOPICS } from '../topics';
+import { defineEvent } from './define';
+
+/*
+ * Events owned by the outcome service (topic diversion.outcome.v1). The ones that end
+ * a diversion carry personRef and schemeId: the referral service builds each person's
+ * diversion history from them.
+ */
+
+export class DiversionCompletedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() personRef: string;
+  @Matches(CODE_PATTERN) schemeId: string;
+  @Matches(CODE_PATTERN) area: string;
+  @IsIn([1, 8, 22]) crimeOutcomeCode: number;
+  @IsInstant() completedAt: string;
+}
+
+export const DiversionCompleted = defineEvent({
+  type: 'DiversionCompleted',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: DiversionCompletedData,
+  description: 'The course was completed: a positive outcome with its crime outcome code.',
+});
+
+export class ComplianceReviewOpenedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() reviewId: string;
+  @Matches(CODE_PATTERN) trigger: string;
+  @IsInstant() openedAt: string;
+  @IsInstant() showCauseDeadline: string;
+}
+
+export const ComplianceReviewOpened = defineEvent({
+  type: 'ComplianceReviewOpened',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: ComplianceReviewOpenedData,
+  description: 'An unacceptable absence opened a review: the person may show cause until the deadline.',
+});
+
+export class ComplianceReviewClosedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() reviewId: string;
+  @IsIn(['excused', 'summons-requested', 'no-further-diversion', 'withdrawn']) resolution: string;
+  @IsInstant() closedAt: string;
+}
+
+export const ComplianceReviewClosed = defineEvent({
+  type: 'ComplianceReviewClosed',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: ComplianceReviewClosedData,
+  description: 'A compliance review ended: excused on re-engagement, or the consequence applied.',
+});
+
+export class RebookingRequestedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @IsIn(['acceptable', 'logistics']) absenceClass: string;
+}
+
+export const RebookingRequested = defineEvent({
+  type: 'RebookingRequested',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: RebookingRequestedData,
+  description: 'An absence that is no failure: the provider is asked to rebook.',
+});
+
+export class AttendanceLine {
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @IsIn(['assessment', 'session']) kind: string;
+  @IsIn(['attended', 'late', 'did-not-attend', 'missed-deadline']) mark: string;
+  @IsOptional() @IsString() absenceClass?: string;
+  @IsInstant() at: string;
+}
+
+export class SummonsRequestedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() summonsRequestId: string;
+  @IsString() @IsNotEmpty() personRef: string;
+  @Matches(CODE_PATTERN) schemeId: string;
+  @Matches(CODE_PATTERN) area: string;
+  @IsIn(OFFENCE_TYPES) offenceType: string;
+  @IsOptional() @IsString() bwvReference?: string;
+  @IsInstant() encounterAt: string;
+  @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => AttendanceLine) attendance: AttendanceLine[];
+  @IsInstant() requestedAt: string;
+}
+
+export const SummonsRequested = defineEvent({
+  type: 'SummonsRequested',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: SummonsRequestedData,
+  description: 'A deferred prosecution failed: the courts unit is asked to consider a summons.',
+});
+
+export class NoFurtherDiversionData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() personRef: string;
+  @Matches(CODE_PATTERN) schemeId: string;
+  @Matches(CODE_PATTERN) area: string;
+  @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
+  @IsInstant() decidedAt: string;
+}
+
+export const NoFurtherDiversion = defineEvent({
+  type: 'NoFurtherDiversion',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: NoFurtherDiversionData,
+  description: 'Non-engagement under a voluntary rule: the person is not eligible for future diversion.',
+});
+
+export class SummonsRequestWithdrawnData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() summonsRequestId: string;
+  @IsString() @IsNotEmpty() withdrawnBy: string;
+  @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
+  @IsInstant() withdrawnAt: string;
+}
+
+export const SummonsRequestWithdrawn = defineEvent({
+  type: 'SummonsRequestWithdrawn',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: SummonsRequestWithdrawnData,
+  description: 'A supervisor withdrew a pending summons request before the courts unit acknowledged it.',
+});
+

@@ -1,0 +1,73 @@
+import { ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant, OFFENCE_TYPES, type AgeBandValue } from '../common';
+import { TOPICS } from '../topics';
+import { defineEvent } from './define';
+
+/*
+ * Events owned by the referral service (topic diversion.referral.v1).
+ * Personal data rule: these carry the referral id and the pseudonymous personRef
+ * (the police PNC/local id), never names or contact details.
+ */
+
+export class ReferralCreatedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  /** Human-friendly reference read out over the phone (no confusable characters). */
+  @Matches(/^[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{4}$/) shortRef: string;
+  @IsString() @IsNotEmpty() encounterId: string;
+  @IsString() @IsNotEmpty() @MaxLength(40) personRef: string;
+  @Matches(CODE_PATTERN) schemeId: string;
+  @Matches(CODE_PATTERN) area: string;
+  @IsIn(AGE_BANDS) ageBand: AgeBandValue;
+  @IsIn(OFFENCE_TYPES) offenceType: string;
+  @IsOptional() @IsString() substance?: string;
+  @IsOptional() @IsIn(DRUG_CLASSES) drugClass?: string;
+  @IsInstant() encounterAt: string;
+  @IsInstant() assessmentDeadline: string;
+  /** The provider routing chose at intake (scheduling may re-route if it is full). */
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
+  @IsString() @IsNotEmpty() officerCollarNumber: string;
+  @IsOptional() @IsString() bwvReference?: string;
+}
+
+export const ReferralCreated = defineEvent({
+  type: 'ReferralCreated',
+  version: 1,
+  topic: TOPICS.referral,
+  data: ReferralCreatedData,
+  description: 'An encounter was eligible: the person is referred to a drug service.',
+});
+
+export class ReferralDeclinedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() encounterId: string;
+  @IsString() @IsNotEmpty() @MaxLength(40) personRef: string;
+  @Matches(CODE_PATTERN) area: string;
+  @IsIn(AGE_BANDS) ageBand: AgeBandValue;
+  @IsArray() @ArrayMinSize(1) @Matches(CODE_PATTERN, { each: true }) reasons: string[];
+  @IsOptional() @Matches(CODE_PATTERN) schemeConsidered?: string;
+  @IsInstant() encounterAt: string;
+  @IsString() @IsNotEmpty() officerCollarNumber: string;
+}
+
+export const ReferralDeclined = defineEvent({
+  type: 'ReferralDeclined',
+  version: 1,
+  topic: TOPICS.referral,
+  data: ReferralDeclinedData,
+  description: 'An encounter was not eligible: the officer takes the normal route.',
+});
+
+export class ReferralWithdrawnData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @Matches(CODE_PATTERN) reasonCode: string;
+  @IsString() @IsNotEmpty() withdrawnBy: string;
+  @IsISO8601({ strict: true }) withdrawnAt: string;
+}
+
+export const ReferralWithdrawn = defineEvent({
+  type: 'ReferralWithdrawn',
+  version: 1,
+  topic: TOPICS.referral,
+  data: ReferralWithdrawnData,
+  description: 'A live referral was withdrawn, with a reason code.',
+});

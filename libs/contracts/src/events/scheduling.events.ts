@@ -1,0 +1,158 @@
+import {
+  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+import { ABSENCE_CLASSES, AppointmentSlotData, CODE_PATTERN, IsInstant, MODALITIES, type AbsenceClassValue, type ModalityValue } from '../common';
+import { TOPICS } from '../topics';
+import { defineEvent } from './define';
+
+/* Events owned by the provider-scheduling service (topic diversion.scheduling.v1). */
+
+export class AssessmentScheduledData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @Matches(CODE_PATTERN) providerId: string;
+  @IsInstant() startsAt: string;
+  @IsInstant() endsAt: string;
+  @IsIn(MODALITIES) modality: ModalityValue;
+  @IsInstant() deadline: string;
+}
+
+export const AssessmentScheduled = defineEvent({
+  type: 'AssessmentScheduled',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: AssessmentScheduledData,
+  description: 'The telephone assessment is booked with a provider before the scheme deadline.',
+});
+
+export class AssessmentEscalatedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
+  @IsInstant() deadline: string;
+  @Matches(CODE_PATTERN) reason: string;
+}
+
+export const AssessmentEscalated = defineEvent({
+  type: 'AssessmentEscalated',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: AssessmentEscalatedData,
+  description: 'No slot meets the assessment deadline (or no provider serves the referral): people must act.',
+});
+
+export class AssessmentCompletedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @IsInstant() completedAt: string;
+  @IsString() @IsNotEmpty() recordedBy: string;
+}
+
+export const AssessmentCompleted = defineEvent({
+  type: 'AssessmentCompleted',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: AssessmentCompletedData,
+  description: 'The provider assessed the person (a support plan exists; its text stays with the provider).',
+});
+
+export class AssessmentMissedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @IsInstant() deadline: string;
+  /** 'deadline' when the deadline job found nothing recorded; 'provider' when recorded as missed. */
+  @IsIn(['deadline', 'provider']) detectedBy: string;
+  @IsOptional() @IsIn(ABSENCE_CLASSES) absenceClass?: AbsenceClassValue;
+}
+
+export const AssessmentMissed = defineEvent({
+  type: 'AssessmentMissed',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: AssessmentMissedData,
+  description: 'The assessment did not happen by its deadline.',
+});
+
+export class CourseBookedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() courseId: string;
+  @Matches(CODE_PATTERN) providerId: string;
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => AppointmentSlotData) sessions: AppointmentSlotData[];
+}
+
+export const CourseBooked = defineEvent({
+  type: 'CourseBooked',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: CourseBookedData,
+  description: "The course is booked from the scheme's template.",
+});
+
+export class SessionAttendedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @IsInt() @Min(1) sessionNumber: number;
+  @IsIn(['attended', 'late']) mark: string;
+  @IsInstant() recordedAt: string;
+}
+
+export const SessionAttended = defineEvent({
+  type: 'SessionAttended',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: SessionAttendedData,
+  description: 'The person attended a course session (on time or late).',
+});
+
+export class CourseMissedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @IsInt() @Min(1) sessionNumber: number;
+  @IsIn(ABSENCE_CLASSES) absenceClass: AbsenceClassValue;
+  @IsInstant() recordedAt: string;
+}
+
+export const CourseMissed = defineEvent({
+  type: 'CourseMissed',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: CourseMissedData,
+  description: 'The person did not attend a course session; the absence class decides what follows.',
+});
+
+export class CourseCompletedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() courseId: string;
+  @IsInstant() completedAt: string;
+  @IsInt() @Min(0) sessionsAttended: number;
+}
+
+export const CourseCompleted = defineEvent({
+  type: 'CourseCompleted',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: CourseCompletedData,
+  description: 'Every course session was attended.',
+});
+
+export class AppointmentRescheduledData {
+  @IsString() @IsNotEmpty() referralId: string;
+  /** The appointment now superseded (kept, never overwritten). */
+  @IsString() @IsNotEmpty() supersededAppointmentId: string;
+  @IsIn(['assessment', 'session']) kind: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @IsInstant() startsAt: string;
+  @IsInstant() endsAt: string;
+  @IsIn(MODALITIES) modality: ModalityValue;
+  @IsString() @IsNotEmpty() requestedBy: string;
+  @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
+  @IsBoolean() cancelledOnly: boolean;
+}
+
+export const AppointmentRescheduled = defineEvent({
+  type: 'AppointmentRescheduled',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: AppointmentRescheduledData,
+  description: 'An appointment moved; the old one is kept as superseded.',
+});

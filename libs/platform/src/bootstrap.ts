@@ -1,0 +1,139 @@
+import 'reflect-metadata';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ProducerName } from '@ddp/contracts';
+import type { Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { Clock } from './clock/clock';
+import { ConfigError, type ServiceConfig } from './config/service-config';
+import { ConsumerRegistry } from './consumer-registry';
+import { ensureDatabase, runMigrations } from './database/database';
+import { createValidationPipe } from './http/validation';
+import { EventConsumerServer, type Subscription } from './kafka/event-consumer.server';
+import { ensureTopics } from './kafka/topics';
+import { JsonLogger } from './logging/json-logger';
+import { Outbox } from './outbox/outbox';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { KAFKA, KAFKA_PRODUCER } from './platform.tokens';
+
+export interface ServiceDefinition {
+  service: ProducerName;
+  /** The service's root module; it imports PlatformModule.forService(...). */
+  module: Type<unknown>;
+  config: ServiceConfig;
+  consumer?: { groupId: string; deadLetterTopic: string; subscriptions: Subscription[] };
+  openApi?: { title: string; description: string };
+  /** Extra setup after the app exists and before it listens (e.g. workers). */
+  configure?: (app: INestApplication) => Promise<void> | void;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  consumer: EventConsumerServer | null;
+  relay: OutboxRelay;
+  /** Graceful stop: consumer first (in-flight events finish), then the relay flushes, then HTTP and connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one service: database (created if missing, migrated), topics, HTTP with
+ * validation and OpenAPI at /docs, the event consumer, and the outbox relay.
+ * Used by each main.ts and by integration tests, so tests run the real wiring.
+ */
+export async function startService(definition: ServiceDefinition): Promise<RunningService> {
+  const { config } = definition;
+  await ensureDatabase(config.DATABASE_URL);
+  const app = await NestFactory.create(definition.module, { bufferLogs: true, abortOnError: false });
+  const logger = app.get(JsonLogger);
+  app.useLogger(logger);
+  app.useGlobalPipes(createValidationPipe());
+
+  if (config.MIGRATE_ON_START === 'true') {
+    const applied = await runMigrations(app.get(DataSource));
+    if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Bootstrap');
+  }
+  await ensureTopics(app.get<Kafka>(KAFKA));
+
+  if (definition.openApi) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle(definition.openApi.title).setDescription(definition.openApi.description).setVersion('1').build(),
+    );
+    SwaggerModule.setup('docs', app, document);
+  }
+
+  await definition.configure?.(app);
+
+  let consumer: EventConsumerServer | null = null;
+  if (definition.consumer) {
+    consumer = new EventConsumerServer({
+      kafka: app.get<Kafka>(KAFKA),
+      producer: app.get<Producer>(KAFKA_PRODUCER),
+      dataSource: app.get(DataSource),
+      outbox: app.get(Outbox),
+      clock: app.get(Clock),
+      logger,
+      groupId: definition.consumer.groupId + config.KAFKA_GROUP_SUFFIX,
+      deadLetterTopic: definition.consumer.deadLetterTopic,
+      subscriptions: definition.consumer.subscriptions,
+      maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+      retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
+    });
+    // inheritAppConfig: the global filter that keeps handler errors intact applies here too.
+    app.connectMicroservice<MicroserviceOptions>({ strategy: consumer }, { inheritAppConfig: true });
+    app.get(ConsumerRegistry).server = consumer;
+  }
+
+  const relay = app.get(OutboxRelay);
+  relay.start();
+  await app.startAllMicroservices();
+  await app.listen(config.PORT, config.HOST);
+  const url = `http://127.0.0.1:${config.PORT}`;
+  logger.log({ msg: `${definition.service} service listening`, url }, 'Bootstrap');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await consumer?.close();
+      await relay.stop();
+      await app.close();
+    })());
+  return { app, url, consumer, relay, stop };
+}
+
+/** main.ts entry: start, stop cleanly on SIGTERM/SIGINT, exit non-zero on a failed start. */
+export function runService(build: () => ServiceDefinition): void {
+  let definition: ServiceDefinition;
+  try {
+    definition = build();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  startService(definition).then(
+    (running) => {
+      const shutdown = (signal: string) => {
+        process.stdout.write(JSON.stringify({ level: 'log', service: definition.service, msg: `received ${signal}; shutting down` }) + '\n');
+        running.stop().then(
+          () => process.exit(0),
+          (error) => {
+            process.stderr.write(`shutdown failed: ${String(error)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    },
+    (error) => {
+      process.stderr.write(JSON.stringify({ level: 'fatal', service: definition.service, msg: 'start failed', error: String(error), stack: (error as Error)?.stack }) + '\n');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,78 @@
+import { plainToInstance, Transform, type ClassConstructor } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/**
+ * Environment variables every service reads. A service extends this class with its own;
+ * `loadConfig` validates them at boot and fails fast naming each bad variable.
+ * Defaults fit `npm start` on one machine; every one can be overridden.
+ */
+export class ServiceConfig {
+  @IsInt() @Min(1) @Max(65535) PORT: number;
+
+  /** Address the HTTP server binds to: loopback here, 0.0.0.0 in a container. */
+  @IsString() HOST = '127.0.0.1';
+
+  @Matches(/^postgres(ql)?:\/\/.+\/[A-Za-z0-9_]+$/, { message: 'DATABASE_URL must be postgres://user@host:port/database' })
+  DATABASE_URL: string;
+
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://host:port[/db]' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of Redis keys (BullMQ queues), so several stacks can share one Redis. */
+  @IsString() @Matches(/^[a-z0-9-]+$/) REDIS_PREFIX = 'ddp';
+
+  @IsIn(['verbose', 'debug', 'log', 'warn', 'error', 'fatal']) LOG_LEVEL: 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'fatal' = 'log';
+
+  /** 'controllable' lets tests move time via the admin clock endpoint; never in production. */
+  @IsIn(['system', 'controllable']) CLOCK_MODE: 'system' | 'controllable' = 'system';
+
+  /** Attempts at a consumed event before it is dead-lettered (transient errors only). */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS = 5;
+
+  /** First retry delay; doubles each attempt up to 5 s. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(60000) CONSUMER_RETRY_BASE_MS = 200;
+
+  /** How often the outbox relay looks for rows another replica or a crash left behind. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(10) @Max(60000) OUTBOX_POLL_MS = 250;
+
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(10000) OUTBOX_BATCH_SIZE = 500;
+
+  /** Suffix on consumer group ids: lets a test run its own groups on a shared broker. */
+  @IsString() @Matches(/^[a-z0-9-]*$/) KAFKA_GROUP_SUFFIX = '';
+
+  /** Run checked-in migrations at boot (under an advisory lock, so replicas take turns). */
+  @IsIn(['true', 'false']) MIGRATE_ON_START: 'true' | 'false' = 'true';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads `env` into an instance of `cls` (defaults from the class, numbers converted)
+ * and validates it. Throws ConfigError listing every missing or invalid variable.
+ */
+export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Record<string, string | undefined> = process.env, defaults: Partial<Record<keyof T, unknown>> = {}): T {
+  const source: Record<string, unknown> = { ...defaults };
+  for (const [name, value] of Object.entries(env)) {
+    // Only upper-case names: the process environment, not stray lower-case shell variables.
+    if (value !== undefined && value !== '' && /^[A-Z][A-Z0-9_]*$/.test(name)) source[name] = value;
+  }
+  const config = plainToInstance(cls, source, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(config as object, { validationError: { target: false } });
+  if (errors.length > 0) {
+    const problems = errors.map((e) => {
+      const value = (source as Record<string, unknown>)[e.property];
+      const shown = value === undefined ? 'missing' : `got ${JSON.stringify(String(value).slice(0, 60))}`;
+      return `${e.property} (${shown}): ${Object.values(e.constraints ?? {}).join('; ')}`;
+    });
+    throw new ConfigError(problems);
+  }
+  return config;
+}

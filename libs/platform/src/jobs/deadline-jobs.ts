@@ -1,0 +1,60 @@
+import type { JobsOptions, Queue } from 'bullmq';
+import { Clock, ControllableClock } from '../clock/clock';
+
+/** Every deadline job carries when it is due by the service clock. */
+export interface DeadlineJobData {
+  dueAt: string;
+}
+
+/**
+ * Adds a delayed job due at `dueAt` by the service clock. The job id is deterministic
+ * (e.g. `assessment-deadline:<appointmentId>`): adding it again on a redelivered event
+ * is a no-op, and the job survives restarts because it lives in Redis.
+ */
+export async function scheduleAt<T extends DeadlineJobData>(queue: Queue, clock: Clock, name: string, jobId: string, data: T, options: JobsOptions = {}): Promise<void> {
+  const delay = Math.max(0, Date.parse(data.dueAt) - clock.now().getTime());
+  await queue.add(name, data, {
+    jobId,
+    delay,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: false,
+    ...options,
+  });
+}
+
+/** Moves a deadline: removes the delayed job (if it has not run) and schedules it anew. */
+export async function reschedule<T extends DeadlineJobData>(queue: Queue, clock: Clock, name: string, jobId: string, data: T): Promise<void> {
+  await cancel(queue, jobId);
+  await scheduleAt(queue, clock, name, jobId, data);
+}
+
+/** Cancels a job that has not run yet; returns false when it was not waiting. */
+export async function cancel(queue: Queue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  if (!job) return false;
+  const state = await job.getState();
+  if (state === 'delayed' || state === 'waiting' || state === 'prioritized') {
+    await job.remove();
+    return true;
+  }
+  return false;
+}
+
+/**
+ * With a controllable clock, a jump forward must fire the jobs it made due: Redis
+ * counts real milliseconds, so promote every delayed job whose dueAt has passed.
+ */
+export function promoteDueJobsWhenClockMoves(clock: Clock, queues: Queue[]): void {
+  if (!(clock instanceof ControllableClock)) return;
+  clock.onMoved(async (now) => {
+    for (const queue of queues) {
+      const delayed = await queue.getDelayed(0, -1);
+      for (const job of delayed) {
+        const dueAt = Date.parse((job.data as DeadlineJobData)?.dueAt ?? '');
+        if (!Number.isNaN(dueAt) && dueAt <= now.getTime()) await job.promote().catch(() => undefined);
+      }
+    }
+  });
+}

@@ -1,0 +1,137 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import type { Outbox } from './outbox';
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+export interface OutboxRelayOptions {
+  batchSize: number;
+  pollMs: number;
+  /** Test hook: runs after a batch reached Kafka and before it is marked sent. */
+  afterSendBeforeMark?: (rows: number) => Promise<void>;
+}
+
+// One relay per service database at a time: it keeps each key's events in commit order
+// even with several replicas (the others wait for their turn; none sends out of order).
+const RELAY_LOCK = 7_420_002;
+
+/**
+ * Publishes outbox rows to Kafka in id order, in batches, and marks them sent in the
+ * same transaction that locked them. A crash between send and mark re-sends that batch
+ * on restart: delivery is at least once, and consumers' inboxes (keyed by event id)
+ * make the effect exactly once.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private wanted = false;
+  private stopped = true;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly options: OutboxRelayOptions,
+    private readonly logger?: LoggerService,
+    outbox?: Outbox,
+  ) {
+    outbox?.onStaged(() => this.nudge());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling, then sends what is still pending (graceful shutdown). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    await this.flush().catch((error) => this.logger?.warn?.({ msg: 'outbox flush at shutdown failed', error: String(error) }, 'OutboxRelay'));
+  }
+
+  /** Asks for a pass soon (after a transaction staged rows). */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wanted = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Sends until nothing is pending; returns how many rows were sent. */
+  async flush(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.relayOnce();
+      total += sent;
+      if (sent < this.options.batchSize) return total;
+    }
+  }
+
+  /** Number of rows not yet sent (health and benchmarks). */
+  async backlog(): Promise<number> {
+    const [row] = await this.dataSource.query('SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL');
+    return row.n;
+  }
+
+  /** One batch: lock, send, mark, commit. Returns rows sent (0 if another replica holds the lock). */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      if (!locked) return 0;
+      const rows: OutboxRow[] = await manager.query(
+        'SELECT id, topic, message_key, payload, headers FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT $1',
+        [this.options.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+      for (const row of rows) {
+        const messages = byTopic.get(row.topic) ?? [];
+        messages.push({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers });
+        byTopic.set(row.topic, messages);
+      }
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      if (this.options.afterSendBeforeMark) await this.options.afterSendBeforeMark(rows.length);
+      await manager.query('UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pass(), delayMs);
+    this.timer.unref?.();
+  }
+
+  private async pass(): Promise<void> {
+    this.timer = null;
+    if (this.running) return;
+    let again = false;
+    this.running = (async () => {
+      try {
+        this.wanted = false;
+        const sent = await this.relayOnce();
+        again = sent >= this.options.batchSize || this.wanted;
+      } catch (error) {
+        this.logger?.error({ msg: 'outbox relay pass failed; will retry', error: String(error) }, 'OutboxRelay');
+      }
+    })();
+    await this.running;
+    this.running = null;
+    this.schedule(again ? 0 : this.options.pollMs);
+  }
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@ddp/platform';
+import { notificationService } from './notification.service-definition';
+
+runService(() => notificationService());

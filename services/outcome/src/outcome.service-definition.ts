@@ -1,0 +1,20 @@
+import { DEAD_LETTER_TOPICS, TOPICS } from '@ddp/contracts';
+import type { Clock, ServiceDefinition } from '@ddp/platform';
+import { OutcomeAppModule } from './app.module';
+import { loadOutcomeConfig } from './outcome.config';
+
+/** How the outcome service is wired: used by main.ts and by the tests alike. */
+export function outcomeService(env: Record<string, string | undefined> = process.env, clock?: Clock): ServiceDefinition {
+  const config = loadOutcomeConfig(env);
+  return {
+    service: 'outcome',
+    module: OutcomeAppModule.register(config, clock) as never,
+    config,
+    openApi: { title: 'Outcome service', description: 'Compliance decisions, summons requests for the courts unit, crime outcomes and scheme figures.' },
+    consumer: {
+      groupId: 'outcome-service',
+      deadLetterTopic: DEAD_LETTER_TOPICS.outcome,
+      subscriptions: [{ topic: TOPICS.referral }, { topic: TOPICS.scheduling }],
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@ddp/platform';
+import { referralService } from './referral.service-definition';
+
+runService(() => referralService());
