@@ -19,7 +19,8 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
 function assertValidInstant(at: Date, what = 'instant'): void {
-  if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+  // Realm-independent check: a Date from another realm (vm context, structuredClone) is still a Date.
+  if (Object.prototype.toString.call(at) !== '[object Date]' || Number.isNaN(at.getTime())) {
     throw new RangeError(`${what} must be a valid Date`);
   }
 }

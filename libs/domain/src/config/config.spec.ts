@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { isIsoDate } from '../time';
+import { AGE_BANDS, OFFENCE_TYPES, type Source } from '../types';
+import { defaultRuleSet, SEED } from './index';
+
+const SEED_FILES = Object.values(SEED);
+const SEEDS_DIR = path.resolve(__dirname, '../../../../../shared/seeds');
+
+function expectSource(source: Source): void {
+  if (source === 'configuration default') return;
+  expect(SEED_FILES).toContain(source);
+}
+
+const rows = [
+  ...defaultRuleSet.areas,
+  ...defaultRuleSet.schemes,
+  ...defaultRuleSet.thresholds,
+  ...defaultRuleSet.providers,
+];
+
+describe('configuration tables: provenance and shape', () => {
+  it('names seed files that exist, in the seeds/NNN_hash.txt form', () => {
+    for (const f of SEED_FILES) expect(f).toMatch(/^seeds\/\d{3}_[0-9a-f]{16}\.txt$/);
+    // The seeds live beside the repository in the shared workspace; check them when present.
+    if (fs.existsSync(SEEDS_DIR)) {
+      for (const f of SEED_FILES) expect(fs.existsSync(path.join(SEEDS_DIR, path.basename(f)))).toBe(true);
+    }
+  });
+
+  it('gives every row, every scheme rule and every provider rule a known source', () => {
+    for (const row of [...rows, ...defaultRuleSet.crimeOutcomes, ...defaultRuleSet.withdrawalReasons]) expectSource(row.source);
+    for (const s of defaultRuleSet.schemes) {
+      Object.values(s.provenance).forEach(expectSource);
+      s.admissibleOffences.forEach((o) => expectSource(o.source));
+    }
+    for (const p of defaultRuleSet.providers) Object.values(p.provenance).forEach(expectSource);
+  });
+
+  it('effective-dates every row with real dates, validTo not before validFrom', () => {
+    for (const row of rows) {
+      expect(isIsoDate(row.validFrom)).toBe(true);
+      if (row.validTo !== undefined) {
+        expect(isIsoDate(row.validTo)).toBe(true);
+        expect(row.validTo >= row.validFrom).toBe(true);
+      }
+    }
+  });
+
+  it('uses unique ids and codes', () => {
+    const unique = (xs: string[]) => expect(new Set(xs).size).toBe(xs.length);
+    unique(defaultRuleSet.areas.map((a) => a.code));
+    unique(defaultRuleSet.schemes.map((s) => s.id));
+    unique(defaultRuleSet.providers.map((p) => p.id));
+    unique(defaultRuleSet.thresholds.map((t) => `${t.substance}/${t.unit}`));
+    unique(defaultRuleSet.withdrawalReasons.map((r) => r.code));
+  });
+
+  it('refers only to configured areas, schemes, age bands and offence types', () => {
+    const areaCodes = defaultRuleSet.areas.map((a) => a.code);
+    const schemeIds = defaultRuleSet.schemes.map((s) => s.id);
+    for (const x of [...defaultRuleSet.schemes, ...defaultRuleSet.providers]) {
+      if (x.areas !== 'force-wide') x.areas.forEach((a) => expect(areaCodes).toContain(a));
+      x.ageBands.forEach((b) => expect(AGE_BANDS).toContain(b));
+    }
+    for (const p of defaultRuleSet.providers) p.schemes.forEach((s) => expect(schemeIds).toContain(s));
+    for (const s of defaultRuleSet.schemes) s.admissibleOffences.forEach((o) => expect(OFFENCE_TYPES).toContain(o.type));
+    for (const s of defaultRuleSet.schemes) expect(defaultRuleSet.crimeOutcomes.map((o) => o.code)).toContain(s.completionOutcomeCode);
+  });
+
+  it('has sane numbers', () => {
+    for (const s of defaultRuleSet.schemes) {
+      expect(s.course.sessions).toBeGreaterThanOrEqual(1);
+      expect(s.course.intervalDays).toBeGreaterThanOrEqual(1);
+      expect(s.course.sessionMinutes).toBeGreaterThan(0);
+      expect(Number.isInteger(s.missedSessionTolerance) && s.missedSessionTolerance >= 0).toBe(true);
+      expect(s.showCauseWindowHours).toBeGreaterThan(0);
+      expect(s.assessmentDeadline.daysAfterEncounter).toBe(1);
+    }
+    for (const t of defaultRuleSet.thresholds) expect(t.maxQuantity).toBeGreaterThan(0);
+    for (const p of defaultRuleSet.providers) expect(p.weeklyCapacity).toBeGreaterThan(0);
+  });
+});
+
+describe('configuration tables: facts from the seeds', () => {
+  const scheme = (id: string) => defaultRuleSet.schemes.find((s) => s.id === id)!;
+
+  it.each([
+    ['west-berkshire-voluntary-pilot', '2018-11-01', SEED.youthForceWide],
+    ['windsor-maidenhead-deferred-prosecution-pilot-adult', '2020-01-13', SEED.windsorMaidenheadPilot],
+    ['windsor-maidenhead-pilot-youth', '2020-01-13', SEED.windsorMaidenheadPilot],
+    ['thames-valley-youth-diversion', '2020-10-01', SEED.youthForceWide],
+    ['thames-valley-adult-diversion-druglink', '2021-12-01', SEED.druglink],
+  ])('%s starts %s, dated by %s', (id, validFrom, source) => {
+    expect(scheme(id).validFrom).toBe(validFrom);
+    expect(scheme(id).provenance.validity).toBe(source);
+  });
+
+  it('carries the disposals, consequences and outcome codes the seeds give', () => {
+    const summary = defaultRuleSet.schemes.map((s) => [s.id, s.disposal, s.failureConsequence, s.repeatPolicy, s.completionOutcomeCode, s.requiresBwvInterview]);
+    expect(summary).toEqual([
+      ['west-berkshire-voluntary-pilot', 'voluntary-attendance', 'no-further-diversion', 'until-non-engagement', 8, false],
+      ['windsor-maidenhead-deferred-prosecution-pilot-adult', 'deferred-prosecution', 'summons-request', 'while-engaging', 22, true],
+      ['windsor-maidenhead-pilot-youth', 'voluntary-attendance', 'no-further-diversion', 'until-non-engagement', 8, false],
+      ['thames-valley-youth-diversion', 'community-resolution', 'summons-request', 'while-engaging', 8, false],
+      ['thames-valley-adult-diversion-druglink', 'deferred-prosecution', 'summons-request', 'while-engaging', 22, true],
+    ]);
+    expect(scheme('thames-valley-youth-diversion').course).toMatchObject({ sessions: 6, intervalDays: 7 });
+  });
+
+  it('ships thresholds (with units) for the substances the services expect', () => {
+    for (const substance of ['cannabis', 'cocaine', 'heroin', 'mdma', 'ketamine', 'amphetamine', 'spice']) {
+      expect(defaultRuleSet.thresholds.some((t) => t.substance === substance && t.unit === 'g')).toBe(true);
+    }
+  });
+
+  it('knows crime outcome codes 1, 8 and 22', () => {
+    expect(defaultRuleSet.crimeOutcomes.map((o) => o.code)).toEqual([1, 8, 22]);
+  });
+});
