@@ -5,6 +5,8 @@
 const preset = require('./jest.preset');
 
 module.exports = {
+  // testTimeout is a global option (jest ignores it inside projects).
+  testTimeout: 60000,
   projects: [
     {
       ...preset,
@@ -16,14 +18,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/libs/**/*.int-spec.ts', '<rootDir>/services/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
-      testTimeout: 60000,
     },
     {
       ...preset,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
-      testTimeout: 120000,
     },
   ],
 };

@@ -55,6 +55,8 @@ export class EncounterOffence {
 
 export class EncounterIndicators {
   @IsBoolean() suspectedSupply: boolean;
+  /** For shoplifting, theft or anti-social behaviour: the officer judges it linked to substance misuse. */
+  @IsOptional() @IsBoolean() linkedToSubstanceMisuse?: boolean;
 }
 
 export class Encounter {

@@ -1,3 +1,5 @@
+// class-transformer's @Type reads decorator metadata: load the polyfill with the contracts.
+import 'reflect-metadata';
 export * from './topics';
 export * from './envelope';
 export * from './validation';

@@ -81,6 +81,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       subscriptions: definition.consumer.subscriptions,
       maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
       retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
+      newGroupStart: config.KAFKA_NEW_GROUP_START,
     });
     // inheritAppConfig: the global filter that keeps handler errors intact applies here too.
     app.connectMicroservice<MicroserviceOptions>({ strategy: consumer }, { inheritAppConfig: true });
@@ -91,7 +92,9 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   relay.start();
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);
-  const url = `http://127.0.0.1:${config.PORT}`;
+  // PORT=0 (tests) picks a free port: report the real one.
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
   logger.log({ msg: `${definition.service} service listening`, url }, 'Bootstrap');
 
   let stopping: Promise<void> | null = null;

@@ -1,5 +1,6 @@
 import { ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant, OFFENCE_TYPES, type AgeBandValue } from '../common';
+import { AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant, OFFENCE_TYPES, OptionalNested, type AgeBandValue } from '../common';
+import { ETHNICITY_CATEGORIES, SEX_VALUES } from '../encounter';
 import { TOPICS } from '../topics';
 import { defineEvent } from './define';
 
@@ -8,6 +9,16 @@ import { defineEvent } from './define';
  * Personal data rule: these carry the referral id and the pseudonymous personRef
  * (the police PNC/local id), never names or contact details.
  */
+
+/**
+ * Equality-monitoring categories (self-defined, optional), carried so the scheme
+ * figures can show the scheme is applied fairly by sex and ethnicity. Categories only:
+ * no name, contact detail or date of birth ever leaves the referral service.
+ */
+export class EqualityMonitoring {
+  @IsOptional() @IsIn(SEX_VALUES) sex?: string;
+  @IsOptional() @IsIn(ETHNICITY_CATEGORIES) ethnicity?: string;
+}
 
 export class ReferralCreatedData {
   @IsString() @IsNotEmpty() referralId: string;
@@ -27,6 +38,7 @@ export class ReferralCreatedData {
   @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
   @IsString() @IsNotEmpty() officerCollarNumber: string;
   @IsOptional() @IsString() bwvReference?: string;
+  @OptionalNested(() => EqualityMonitoring) equality?: EqualityMonitoring;
 }
 
 export const ReferralCreated = defineEvent({
@@ -47,6 +59,7 @@ export class ReferralDeclinedData {
   @IsOptional() @Matches(CODE_PATTERN) schemeConsidered?: string;
   @IsInstant() encounterAt: string;
   @IsString() @IsNotEmpty() officerCollarNumber: string;
+  @OptionalNested(() => EqualityMonitoring) equality?: EqualityMonitoring;
 }
 
 export const ReferralDeclined = defineEvent({

@@ -7,7 +7,8 @@ import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-va
  * Defaults fit `npm start` on one machine; every one can be overridden.
  */
 export class ServiceConfig {
-  @IsInt() @Min(1) @Max(65535) PORT: number;
+  /** HTTP port; 0 picks a free one (tests). */
+  @IsInt() @Min(0) @Max(65535) PORT: number;
 
   /** Address the HTTP server binds to: loopback here, 0.0.0.0 in a container. */
   @IsString() HOST = '127.0.0.1';
@@ -42,6 +43,9 @@ export class ServiceConfig {
 
   /** Suffix on consumer group ids: lets a test run its own groups on a shared broker. */
   @IsString() @Matches(/^[a-z0-9-]*$/) KAFKA_GROUP_SUFFIX = '';
+
+  /** Where a consumer group with no committed offsets starts (tests use 'latest'). */
+  @IsIn(['earliest', 'latest']) KAFKA_NEW_GROUP_START: 'earliest' | 'latest' = 'earliest';
 
   /** Run checked-in migrations at boot (under an advisory lock, so replicas take turns). */
   @IsIn(['true', 'false']) MIGRATE_ON_START: 'true' | 'false' = 'true';

@@ -47,6 +47,13 @@ export interface EventConsumerOptions {
   maxAttempts: number;
   retryBaseMs: number;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Where a group with no committed offsets starts: 'earliest' (production: nothing
+   * published before the first start is missed) or 'latest' (tests on a shared broker:
+   * no history is replayed). listen() returns after the first fetch, when the start
+   * offsets are resolved, so nothing published after it returns is missed.
+   */
+  newGroupStart?: 'earliest' | 'latest';
 }
 
 type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead-lettered' | 'parked';
@@ -96,12 +103,20 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         maxWaitTimeInMs: 100,
       });
       await this.consumer.connect();
-      for (const s of subscriptions) await this.consumer.subscribe({ topic: s.topic, fromBeginning: true });
+      const fromBeginning = this.options.newGroupStart !== 'latest';
+      for (const s of subscriptions) await this.consumer.subscribe({ topic: s.topic, fromBeginning });
+      const firstFetch = new Promise<void>((resolve) => {
+        const remove = this.consumer!.on(this.consumer!.events.FETCH, () => {
+          remove();
+          resolve();
+        });
+      });
       await this.consumer.run({
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
         eachBatch: (payload) => this.eachBatch(payload),
       });
+      await Promise.race([firstFetch, new Promise((resolve) => setTimeout(resolve, 30000).unref())]);
       callback();
     } catch (error) {
       callback(error);

@@ -1,0 +1,55 @@
+import { Controller, Module, type DynamicModule } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { DEAD_LETTER_TOPICS, TOPICS, type EventEnvelope, type ReferralWithdrawnData } from '@ddp/contracts';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { EventContext, PermanentError, PlatformModule, ServiceConfig, loadConfig, type Clock, type ServiceDefinition } from '../src';
+
+/*
+ * A throw-away service that exercises the platform plumbing in integration tests:
+ * it consumes ReferralWithdrawn and records one row per effect. The reason code steers it:
+ *   fail-permanent      throws a PermanentError (dead-letter at once)
+ *   fail-always         throws a transient error every time (retries, then dead-letter)
+ *   fail-twice          throws transiently on attempts 1 and 2, then succeeds
+ */
+class CreateProbeEffect1763700009999 implements MigrationInterface {
+  name = 'CreateProbeEffect1763700009999';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE probe_effect (id bigserial PRIMARY KEY, event_id text NOT NULL, referral_id text NOT NULL, attempt int NOT NULL)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE probe_effect');
+  }
+}
+
+@Controller()
+class ProbeConsumer {
+  @EventPattern('ReferralWithdrawn')
+  async onWithdrawn(@Payload() event: EventEnvelope<ReferralWithdrawnData>, @Ctx() ctx: EventContext): Promise<void> {
+    const code = event.data.reasonCode;
+    if (code === 'fail-permanent') throw new PermanentError('the probe refuses this event');
+    if (code === 'fail-always') throw new Error('transient failure that never clears');
+    if (code === 'fail-twice' && ctx.attempt <= 2) throw new Error(`transient failure on attempt ${ctx.attempt}`);
+    await ctx.manager.query('INSERT INTO probe_effect (event_id, referral_id, attempt) VALUES ($1, $2, $3)', [event.eventId, event.key, ctx.attempt]);
+  }
+}
+
+@Module({})
+class ProbeModule {
+  static register(config: ServiceConfig, clock?: Clock): DynamicModule {
+    return {
+      module: ProbeModule,
+      imports: [PlatformModule.forService({ service: 'outcome', config, entities: [], migrations: [CreateProbeEffect1763700009999], clock })],
+      controllers: [ProbeConsumer],
+    };
+  }
+}
+
+export function probeService(env: Record<string, string>, clock?: Clock): ServiceDefinition {
+  const config = loadConfig(ServiceConfig, env, { PORT: 0, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ddp_test_probe' });
+  return {
+    service: 'outcome',
+    module: ProbeModule.register(config, clock) as never,
+    config,
+    consumer: { groupId: 'platform-probe', deadLetterTopic: DEAD_LETTER_TOPICS.outcome, subscriptions: [{ topic: TOPICS.referral }] },
+  };
+}

@@ -1,0 +1,6 @@
+export * from './database';
+export * from './wait';
+export * from './kafka';
+export * from './builders';
+export * from './services';
+export { ControllableClock } from '@ddp/platform';
