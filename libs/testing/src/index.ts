@@ -3,4 +3,5 @@ export * from './wait';
 export * from './kafka';
 export * from './builders';
 export * from './services';
+export * from './stack';
 export { ControllableClock } from '@ddp/platform';

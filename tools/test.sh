@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `npm test`: every check and every test, against real servers.
+#   1. dependencies (npm ci when node_modules is missing), build, type check, lint
+#   2. libs/domain unit tests with the coverage bar (>= 95%)
+#   3. unit tests of everything else
+#   4. integration tests (real PostgreSQL, Redis and Kafka; services in-process)
+#   5. end-to-end journeys (the four services as processes; public interfaces only)
+# Ends with one summary line "tests: N passed, N failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+REPORTS="$ROOT/.run/test-reports"
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+step() { echo; echo "=== $* ==="; }
+fail() { echo "npm test: $*" >&2; summary; exit 1; }
+
+summary() {
+  node -e '
+    const fs = require("fs"); const dir = process.argv[1];
+    let passed = 0, failed = 0;
+    for (const f of fs.readdirSync(dir)) {
+      const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+    }
+    console.log(`tests: ${passed} passed, ${failed} failed`);
+  ' "$REPORTS"
+}
+
+step "dependencies"
+[ -d node_modules/.bin ] || npm ci --no-audit --no-fund || fail "npm ci failed"
+step "build"
+node tools/build.js || fail "build failed"
+step "type check"
+npx tsc -p tsconfig.json || fail "type errors"
+step "lint (module boundaries)"
+npx nx show projects >/dev/null && npx eslint . || fail "lint errors"
+step "servers (PostgreSQL, Redis, Kafka, topics)"
+bash tools/infra.sh up || fail "infrastructure did not come up"
+
+status=0
+step "libs/domain (with coverage)"
+npx jest -c libs/domain/jest.config.js --coverage --coverageReporters=text-summary --json --outputFile="$REPORTS/domain.json" || status=1
+step "unit"
+npx jest --selectProjects unit --json --outputFile="$REPORTS/unit.json" || status=1
+step "integration"
+npx jest --selectProjects integration --runInBand --json --outputFile="$REPORTS/integration.json" || status=1
+step "end to end"
+npx jest --selectProjects e2e --runInBand --json --outputFile="$REPORTS/e2e.json" || status=1
+summary
+exit $status
