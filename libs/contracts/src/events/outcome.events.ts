@@ -1,6 +1,6 @@
-import { IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { CODE_PATTERN, IsInstant, OFFENCE_TYPES } from '../common';
+import { ABSENCE_CLASSES, AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant, OFFENCE_TYPES } from '../common';
 import { TOPICS } from '../topics';
 import { defineEvent } from './define';
 
@@ -17,6 +17,10 @@ export class DiversionCompletedData {
   @Matches(CODE_PATTERN) area: string;
   @IsIn([1, 8, 22]) crimeOutcomeCode: number;
   @IsInstant() completedAt: string;
+  /** 'excused-completed' when the course was finished after an excused absence (optional, added later). */
+  @IsOptional() @IsIn(['completed', 'excused-completed']) ending?: string;
+  @IsOptional() @IsString() courseId?: string;
+  @IsOptional() @IsIn(AGE_BANDS) ageBand?: string;
 }
 
 export const DiversionCompleted = defineEvent({
@@ -33,6 +37,14 @@ export class ComplianceReviewOpenedData {
   @Matches(CODE_PATTERN) trigger: string;
   @IsInstant() openedAt: string;
   @IsInstant() showCauseDeadline: string;
+  /* Optional context (added later) so the person and the officer can be told what was missed. */
+  @IsOptional() @Matches(CODE_PATTERN) schemeId?: string;
+  @IsOptional() @Matches(CODE_PATTERN) area?: string;
+  @IsOptional() @IsString() personRef?: string;
+  @IsOptional() @IsString() officerCollarNumber?: string;
+  @IsOptional() @IsString() appointmentId?: string;
+  @IsOptional() @IsIn(['assessment', 'session']) kind?: string;
+  @IsOptional() @IsIn(ABSENCE_CLASSES) absenceClass?: string;
 }
 
 export const ComplianceReviewOpened = defineEvent({
@@ -48,6 +60,15 @@ export class ComplianceReviewClosedData {
   @IsString() @IsNotEmpty() reviewId: string;
   @IsIn(['excused', 'summons-requested', 'no-further-diversion', 'withdrawn']) resolution: string;
   @IsInstant() closedAt: string;
+  /* Optional (added later). */
+  @IsOptional() @IsString() @MaxLength(100) closedBy?: string;
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @IsOptional() @IsString() summonsRequestId?: string;
+  /**
+   * Present on a correction: the review had closed with this resolution, then a re-engagement
+   * that happened inside the show-cause window reached the service late; the review is now excused.
+   */
+  @IsOptional() @IsIn(['summons-requested', 'no-further-diversion', 'withdrawn']) supersedesResolution?: string;
 }
 
 export const ComplianceReviewClosed = defineEvent({
@@ -61,7 +82,13 @@ export const ComplianceReviewClosed = defineEvent({
 export class RebookingRequestedData {
   @IsString() @IsNotEmpty() referralId: string;
   @IsString() @IsNotEmpty() appointmentId: string;
-  @IsIn(['acceptable', 'logistics']) absenceClass: string;
+  /**
+   * 'acceptable' / 'logistics': no failure. 'unacceptable' (added later): a failure still within
+   * the scheme's missed-session tolerance, so it is rebooked rather than reviewed.
+   */
+  @IsIn(ABSENCE_CLASSES) absenceClass: string;
+  @IsOptional() @IsIn(['assessment', 'session']) kind?: string;
+  @IsOptional() @IsBoolean() countsAsFailure?: boolean;
 }
 
 export const RebookingRequested = defineEvent({
@@ -78,6 +105,7 @@ export class AttendanceLine {
   @IsIn(['attended', 'late', 'did-not-attend', 'missed-deadline']) mark: string;
   @IsOptional() @IsString() absenceClass?: string;
   @IsInstant() at: string;
+  @IsOptional() @IsInt() sessionNumber?: number;
 }
 
 export class SummonsRequestedData {
@@ -92,6 +120,15 @@ export class SummonsRequestedData {
   @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
   @IsArray() @ValidateNested({ each: true }) @Type(() => AttendanceLine) attendance: AttendanceLine[];
   @IsInstant() requestedAt: string;
+  /* Optional evidence (added later). */
+  @IsOptional() @IsString() shortRef?: string;
+  @IsOptional() @IsString() substance?: string;
+  @IsOptional() @IsIn(DRUG_CLASSES) drugClass?: string;
+  @IsOptional() @IsString() officerCollarNumber?: string;
+  @IsOptional() @IsIn(AGE_BANDS) ageBand?: string;
+  @IsOptional() @IsString() reviewId?: string;
+  @IsOptional() @IsInstant() reviewOpenedAt?: string;
+  @IsOptional() @IsInstant() showCauseDeadline?: string;
 }
 
 export const SummonsRequested = defineEvent({
@@ -109,6 +146,7 @@ export class NoFurtherDiversionData {
   @Matches(CODE_PATTERN) area: string;
   @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
   @IsInstant() decidedAt: string;
+  @IsOptional() @IsString() reviewId?: string;
 }
 
 export const NoFurtherDiversion = defineEvent({
@@ -125,6 +163,8 @@ export class SummonsRequestWithdrawnData {
   @IsString() @IsNotEmpty() withdrawnBy: string;
   @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
   @IsInstant() withdrawnAt: string;
+  /** True when the service withdrew it itself (a re-engagement inside the window arrived late). */
+  @IsOptional() @IsBoolean() automatic?: boolean;
 }
 
 export const SummonsRequestWithdrawn = defineEvent({
