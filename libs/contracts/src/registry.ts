@@ -4,7 +4,7 @@ import type { DataOf, EventDefinition } from './events/define';
 import { ReferralCreated, ReferralDeclined, ReferralWithdrawn } from './events/referral.events';
 import {
   AppointmentRescheduled, AssessmentCompleted, AssessmentEscalated, AssessmentMissed, AssessmentScheduled, CourseBooked,
-  CourseCompleted, CourseMissed, SessionAttended,
+  CourseCompleted, CourseMissed, SessionAttended, AttendanceOverdue,
 } from './events/scheduling.events';
 import {
   ComplianceReviewClosed, ComplianceReviewOpened, DiversionCompleted, NoFurtherDiversion, RebookingRequested,
@@ -17,7 +17,7 @@ import { ContractViolation, validateAs } from './validation';
 export const EVENT_DEFINITIONS = [
   ReferralCreated, ReferralDeclined, ReferralWithdrawn,
   AssessmentScheduled, AssessmentEscalated, AssessmentCompleted, AssessmentMissed, CourseBooked, SessionAttended,
-  CourseMissed, CourseCompleted, AppointmentRescheduled,
+  CourseMissed, CourseCompleted, AppointmentRescheduled, AttendanceOverdue,
   DiversionCompleted, ComplianceReviewOpened, ComplianceReviewClosed, RebookingRequested, SummonsRequested,
   NoFurtherDiversion, SummonsRequestWithdrawn,
   NotificationSent, NotificationFailed,

@@ -16,6 +16,8 @@ export class AssessmentScheduledData {
   @IsInstant() endsAt: string;
   @IsIn(MODALITIES) modality: ModalityValue;
   @IsInstant() deadline: string;
+  /** The scheme the referral runs under (helps consumers that have not seen ReferralCreated yet). */
+  @IsOptional() @Matches(CODE_PATTERN) schemeId?: string;
 }
 
 export const AssessmentScheduled = defineEvent({
@@ -31,6 +33,8 @@ export class AssessmentEscalatedData {
   @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
   @IsInstant() deadline: string;
   @Matches(CODE_PATTERN) reason: string;
+  /** Human-readable explanation of the reason code (no personal data). */
+  @IsOptional() @IsString() @MaxLength(500) detail?: string;
 }
 
 export const AssessmentEscalated = defineEvent({
@@ -46,6 +50,7 @@ export class AssessmentCompletedData {
   @IsString() @IsNotEmpty() appointmentId: string;
   @IsInstant() completedAt: string;
   @IsString() @IsNotEmpty() recordedBy: string;
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
 }
 
 export const AssessmentCompleted = defineEvent({
@@ -63,6 +68,9 @@ export class AssessmentMissedData {
   /** 'deadline' when the deadline job found nothing recorded; 'provider' when recorded as missed. */
   @IsIn(['deadline', 'provider']) detectedBy: string;
   @IsOptional() @IsIn(ABSENCE_CLASSES) absenceClass?: AbsenceClassValue;
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
+  /** The caseworker who recorded it (detectedBy 'provider'). */
+  @IsOptional() @IsString() @IsNotEmpty() recordedBy?: string;
 }
 
 export const AssessmentMissed = defineEvent({
@@ -78,6 +86,7 @@ export class CourseBookedData {
   @IsString() @IsNotEmpty() courseId: string;
   @Matches(CODE_PATTERN) providerId: string;
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => AppointmentSlotData) sessions: AppointmentSlotData[];
+  @IsOptional() @IsString() @IsNotEmpty() bookedBy?: string;
 }
 
 export const CourseBooked = defineEvent({
@@ -94,6 +103,9 @@ export class SessionAttendedData {
   @IsInt() @Min(1) sessionNumber: number;
   @IsIn(['attended', 'late']) mark: string;
   @IsInstant() recordedAt: string;
+  @IsOptional() @IsString() @IsNotEmpty() courseId?: string;
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
+  @IsOptional() @IsString() @IsNotEmpty() recordedBy?: string;
 }
 
 export const SessionAttended = defineEvent({
@@ -110,6 +122,13 @@ export class CourseMissedData {
   @IsInt() @Min(1) sessionNumber: number;
   @IsIn(ABSENCE_CLASSES) absenceClass: AbsenceClassValue;
   @IsInstant() recordedAt: string;
+  @IsOptional() @IsString() @IsNotEmpty() courseId?: string;
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
+  @IsOptional() @IsString() @IsNotEmpty() recordedBy?: string;
+  /** Whether the absence counts as a failure under the scheme (libs/domain assessAttendance). */
+  @IsOptional() @IsBoolean() countsAsFailure?: boolean;
+  /** What the scheme's rules lead to: 'rebook' or 'open-review' (libs/domain assessAttendance). */
+  @IsOptional() @IsIn(['rebook', 'open-review']) followUp?: string;
 }
 
 export const CourseMissed = defineEvent({
@@ -125,6 +144,7 @@ export class CourseCompletedData {
   @IsString() @IsNotEmpty() courseId: string;
   @IsInstant() completedAt: string;
   @IsInt() @Min(0) sessionsAttended: number;
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
 }
 
 export const CourseCompleted = defineEvent({
@@ -147,6 +167,13 @@ export class AppointmentRescheduledData {
   @IsString() @IsNotEmpty() requestedBy: string;
   @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
   @IsBoolean() cancelledOnly: boolean;
+  @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
+  @IsOptional() @IsString() @IsNotEmpty() courseId?: string;
+  @IsOptional() @IsInt() @Min(1) sessionNumber?: number;
+  /** The caseworker (or 'system') who recorded the move; requestedBy says who asked for it. */
+  @IsOptional() @IsString() @IsNotEmpty() recordedBy?: string;
+  /** For an assessment: by when its outcome must be recorded. */
+  @IsOptional() @IsInstant() deadline?: string;
 }
 
 export const AppointmentRescheduled = defineEvent({
@@ -155,4 +182,25 @@ export const AppointmentRescheduled = defineEvent({
   topic: TOPICS.scheduling,
   data: AppointmentRescheduledData,
   description: 'An appointment moved; the old one is kept as superseded.',
+});
+
+export class AttendanceOverdueData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() appointmentId: string;
+  @Matches(CODE_PATTERN) providerId: string;
+  @IsIn(['assessment', 'session']) kind: string;
+  @IsOptional() @IsString() @IsNotEmpty() courseId?: string;
+  @IsOptional() @IsInt() @Min(1) sessionNumber?: number;
+  @IsInstant() startsAt: string;
+  @IsInstant() endsAt: string;
+  /** When the reminder fell due (the session's end plus the configured hours). */
+  @IsInstant() overdueSince: string;
+}
+
+export const AttendanceOverdue = defineEvent({
+  type: 'AttendanceOverdue',
+  version: 1,
+  topic: TOPICS.scheduling,
+  data: AttendanceOverdueData,
+  description: 'A session ended some hours ago and the provider has not recorded attendance: remind the provider.',
 });
