@@ -5,7 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-[ -d node_modules/.bin ] || npm ci --no-audit --no-fund
+# `npm install` follows package-lock.json; see tools/test.sh for why not `npm ci`.
+[ -d node_modules/.bin ] || npm install --no-audit --no-fund
 node tools/build.js
 started_kafka=false
 if [ -z "${KAFKA_BROKERS:-}" ] && ! bash infra/kafka/kafka.sh status; then started_kafka=true; fi

@@ -29,7 +29,10 @@ summary() {
 }
 
 step "dependencies"
-[ -d node_modules/.bin ] || npm ci --no-audit --no-fund || fail "npm ci failed"
+# `npm install` (it follows package-lock.json), not `npm ci`: the registry these machines reach
+# does not serve other platforms' optional binaries (e.g. @swc/core-darwin-*), so the lock
+# cannot list them and `npm ci` refuses it as out of sync.
+[ -d node_modules/.bin ] || npm install --no-audit --no-fund || fail "npm install failed"
 step "build"
 node tools/build.js || fail "build failed"
 step "type check"
