@@ -113,6 +113,24 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(await queryDatabase(db, 'SELECT count(*)::int AS n FROM outbox_message')).toEqual(before);
   });
 
+  it('applies a burst in grouped transactions; a refused event inside a group falls back to one-by-one', async () => {
+    const groupedBefore = service.consumer!.groupedCommits;
+    const burst = Array.from({ length: 120 }, (_, i) => withdrawn(randomUUID(), i === 60 ? 'fail-permanent' : `burst-${i}`));
+    // One partition, one send: the consumer receives them as one batch and groups them.
+    await producer.send({ topic: TOPICS.referral, messages: burst.map((e) => ({ key: e.key, value: JSON.stringify(e), partition: 3 })) });
+    const keys = burst.map((e) => e.key);
+    await waitUntil(
+      async () => (await queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM probe_effect WHERE referral_id = ANY($1)', [keys]))[0].n === 119,
+      'the 119 good events applied',
+    );
+    const dead = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === burst[60].key, 'the refused event dead-lettered');
+    expect(dead.headers[HEADERS.dlqReason]).toBe('rejected');
+    await sleep(300);
+    const rows = await queryDatabase<{ event_id: string }>(db, 'SELECT event_id FROM probe_effect WHERE referral_id = ANY($1) ORDER BY id', [keys]);
+    expect(rows.map((r) => r.event_id)).toEqual(burst.filter((_, i) => i !== 60).map((e) => e.eventId));
+    expect(service.consumer!.groupedCommits).toBeGreaterThan(groupedBefore);
+  });
+
   it('publishes every outbox row after a relay crash between send and mark; consumers apply each once', async () => {
     const dataSource = service.app.get(DataSource);
     const outbox = service.app.get(Outbox);

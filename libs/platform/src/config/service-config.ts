@@ -36,6 +36,9 @@ export class ServiceConfig {
   /** First retry delay; doubles each attempt up to 5 s. */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(60000) CONSUMER_RETRY_BASE_MS = 200;
 
+  /** Consecutive events of a partition applied in one transaction (1 = one transaction per event). */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(1000) CONSUMER_GROUP_SIZE = 50;
+
   /** How often the outbox relay looks for rows another replica or a crash left behind. */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(10) @Max(60000) OUTBOX_POLL_MS = 250;
 

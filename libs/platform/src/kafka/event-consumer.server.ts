@@ -48,6 +48,13 @@ export interface EventConsumerOptions {
   retryBaseMs: number;
   partitionsConsumedConcurrently?: number;
   /**
+   * Up to this many consecutive clean messages of a partition are applied in one
+   * transaction (one commit instead of one per event). If anything in the group fails,
+   * the group is rolled back and its messages are processed one by one, with the usual
+   * retries and dead letters. 1 turns grouping off.
+   */
+  groupSize?: number;
+  /**
    * Where a group with no committed offsets starts: 'earliest' (production: nothing
    * published before the first start is missed) or 'latest' (tests on a shared broker:
    * no history is replayed). listen() returns after the first fetch, when the start
@@ -70,6 +77,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly parkedKeys = new Set<string>();
   private readonly counters: Record<Outcome, number> = { processed: 0, duplicate: 0, ignored: 0, 'dead-lettered': 0, parked: 0 };
   private closing = false;
+  private groupCommits = 0;
 
   constructor(private readonly options: EventConsumerOptions) {
     super();
@@ -77,6 +85,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   get stats(): Readonly<Record<Outcome, number>> {
     return this.counters;
+  }
+
+  /** Transactions that applied a group of events at once (see groupSize). */
+  get groupedCommits(): number {
+    return this.groupCommits;
   }
 
   get isConnected(): boolean {
@@ -133,12 +146,75 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const subscription = this.options.subscriptions.find((s) => s.topic === batch.topic);
     if (!subscription) return;
-    for (const message of batch.messages) {
+    const groupSize = Math.max(1, this.options.groupSize ?? 1);
+    for (let start = 0; start < batch.messages.length; start += groupSize) {
       if (!isRunning() || isStale()) break;
-      await this.processMessage(subscription, batch.topic, batch.partition, message);
-      resolveOffset(message.offset);
-      await heartbeat();
+      const chunk = batch.messages.slice(start, start + groupSize);
+      const grouped = chunk.length > 1 && (await this.processGroup(subscription, batch.topic, batch.partition, chunk));
+      if (!grouped) {
+        for (const message of chunk) {
+          if (!isRunning() || isStale()) return;
+          await this.processMessage(subscription, batch.topic, batch.partition, message);
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      } else {
+        resolveOffset(chunk[chunk.length - 1].offset);
+        await heartbeat();
+      }
     }
+  }
+
+  /**
+   * Applies a run of messages in one transaction. Returns false (and changes nothing)
+   * when the run holds anything unusual (a parked key, a message that does not decode)
+   * or when any handler fails: the caller then takes the messages one by one.
+   */
+  private async processGroup(subscription: Subscription, topic: string, partition: number, messages: KafkaMessage[]): Promise<boolean> {
+    const parks = subscription.parkOnDeadLetter ?? !subscription.raw;
+    const decoded: Array<{ message: KafkaMessage; envelope: EventEnvelope }> = [];
+    for (const message of messages) {
+      const key = message.key?.toString() ?? '';
+      if (parks && key && this.parkedKeys.has(key)) return false;
+      try {
+        decoded.push({ message, envelope: this.decode(subscription, message) });
+      } catch {
+        return false;
+      }
+    }
+    const outcomes: Outcome[] = [];
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        for (const { message, envelope } of decoded) {
+          const handler = this.getHandlerByPattern(envelope.eventType);
+          if (!handler) {
+            outcomes.push('ignored');
+            continue;
+          }
+          const log = { correlationId: envelope.correlationId, eventId: envelope.eventId, eventType: envelope.eventType, referralId: envelope.key };
+          await RequestContext.run(log, async () => {
+            const inserted = await manager.query(
+              'INSERT INTO inbox_event (consumer, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
+              [this.options.groupId, envelope.eventId, envelope.eventType],
+            );
+            if (inserted.length === 0) {
+              outcomes.push('duplicate');
+              return;
+            }
+            const context = new EventContext({ envelope, manager, outbox: this.options.outbox, topic, partition, offset: message.offset, attempt: 1 });
+            const result = await handler(envelope, context);
+            await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+            outcomes.push('processed');
+          });
+        }
+      });
+    } catch (error) {
+      this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: messages.length, error: describeError(error) }, 'EventConsumer');
+      return false;
+    }
+    outcomes.forEach((o) => this.count(o));
+    this.groupCommits++;
+    return true;
   }
 
   /** Decides what one message becomes; never throws for a bad message. */
