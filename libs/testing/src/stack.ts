@@ -16,7 +16,11 @@ export interface RunningStack {
   /** Moves every service's clock (they run with CLOCK_MODE=controllable). */
   advanceClock(ms: number): Promise<void>;
   setClock(at: Date): Promise<void>;
+  /** Process id of each running service (for memory sampling and fault injection). */
+  pid(service: ServiceName): number | undefined;
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a service that was killed, and waits until it is ready. */
+  start(service: ServiceName): Promise<void>;
   restart(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
@@ -107,6 +111,14 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
         const res = await fetch(`${urls[s]}/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ set: at.toISOString() }) });
         if (!res.ok) throw new Error(`${s} refused to set its clock: ${res.status} ${await res.text()}`);
       }
+    },
+    pid(s) {
+      const child = children.get(s);
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
+    async start(s) {
+      launch(s);
+      await ready(s);
     },
     async kill(s, signal = 'SIGKILL') {
       const child = children.get(s);
