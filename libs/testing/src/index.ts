@@ -3,5 +3,6 @@ export * from './wait';
 export * from './kafka';
 export * from './builders';
 export * from './services';
+export * from './publish-event';
 export * from './stack';
 export { ControllableClock } from '@ddp/platform';

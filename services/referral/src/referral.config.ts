@@ -1,7 +1,14 @@
+import { IsString, MinLength } from 'class-validator';
 import { ServiceConfig, loadConfig } from '@ddp/platform';
 
 /** Environment of the referral service (see ServiceConfig for the shared variables). */
-export class ReferralConfig extends ServiceConfig {}
+export class ReferralConfig extends ServiceConfig {
+  /**
+   * Shared secret of the internal endpoints (header x-internal-token): the notification
+   * service presents it to fetch contact details. Set a real secret in every deployment.
+   */
+  @IsString() @MinLength(8) INTERNAL_API_TOKEN = 'dev-internal-token';
+}
 
 export function loadReferralConfig(env: Record<string, string | undefined> = process.env): ReferralConfig {
   return loadConfig(ReferralConfig, env, {

@@ -23,6 +23,8 @@ export function referralService(env: Record<string, string | undefined> = proces
             idOf: (data) => (data as Encounter).encounterId,
           },
         },
+        // Timeline entries; outcome events also build each person's diversion history.
+        { topic: TOPICS.scheduling },
         { topic: TOPICS.outcome },
       ],
     },

@@ -54,8 +54,15 @@ export class ReferralDeclinedData {
   @IsString() @IsNotEmpty() encounterId: string;
   @IsString() @IsNotEmpty() @MaxLength(40) personRef: string;
   @Matches(CODE_PATTERN) area: string;
-  @IsIn(AGE_BANDS) ageBand: AgeBandValue;
+  /**
+   * Absent only when no age band can be worked out: the date of birth is after the
+   * encounter (reason 'date-of-birth-in-future'). Present on every other decline.
+   */
+  @IsOptional() @IsIn(AGE_BANDS) ageBand?: AgeBandValue;
+  /** Reason codes in the domain's DECLINE_REASONS order (libs/domain). */
   @IsArray() @ArrayMinSize(1) @Matches(CODE_PATTERN, { each: true }) reasons: string[];
+  /** The offence reported (optional; added after v1 first shipped, so older events lack it). */
+  @IsOptional() @IsIn(OFFENCE_TYPES) offenceType?: string;
   @IsOptional() @Matches(CODE_PATTERN) schemeConsidered?: string;
   @IsInstant() encounterAt: string;
   @IsString() @IsNotEmpty() officerCollarNumber: string;

@@ -1,18 +1,36 @@
-import { Body, Controller, HttpCode, Inject, Post, Headers } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Encounter } from '@ddp/contracts';
-import { randomUUID } from 'node:crypto';
-import { ReferralsService } from '../referrals/referrals.service';
+import type { Response } from 'express';
+import { correlationIdFrom } from '../correlation';
+import { IntakeService } from '../intake/intake.service';
+import type { OfficerAnswer } from '../intake/officer-answer';
+import { ErrorView, OfficerAnswerView } from '../referrals/referral.views';
+import { ENCOUNTER_JSON_SCHEMA, toOpenApiSchema } from './encounter.schema';
 
 @ApiTags('encounters')
 @Controller('v1/encounters')
 export class EncountersController {
-  constructor(@Inject(ReferralsService) private readonly referrals: ReferralsService) {}
+  constructor(@Inject(IntakeService) private readonly intake: IntakeService) {}
 
-  /** An officer's device reports an encounter; the answer is the decision. */
   @Post()
-  @HttpCode(200)
-  async report(@Body() encounter: Encounter, @Headers('x-correlation-id') correlationId?: string) {
-    return this.referrals.intake(encounter, correlationId ?? randomUUID());
+  @ApiOperation({
+    summary: 'Report an encounter; the answer is the decision',
+    description:
+      'Same rules as a message on police.encounters.v1. Idempotent by encounterId: a repeat (by either path, even at the same moment) gets the first answer again, with 200. A well-formed encounter the rules cannot divert (unknown area, too much, supply...) is a decline with reasons, not an error.',
+  })
+  @ApiBody({ schema: toOpenApiSchema(ENCOUNTER_JSON_SCHEMA) as never })
+  @ApiHeader({ name: 'x-correlation-id', required: false, description: 'Carried into the events (up to 100 characters).' })
+  @ApiCreatedResponse({ type: OfficerAnswerView, description: 'Decided now: referred or declined.' })
+  @ApiOkResponse({ type: OfficerAnswerView, description: 'This encounterId was decided before: the same answer.' })
+  @ApiBadRequestResponse({ type: ErrorView, description: 'Malformed or incomplete: `issues` names every bad field and why.' })
+  async report(
+    @Body() encounter: Encounter,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('x-correlation-id') correlationId?: string,
+  ): Promise<OfficerAnswer> {
+    const { answer, created } = await this.intake.intake(encounter, { correlationId: correlationIdFrom(correlationId) });
+    res.status(created ? 201 : 200);
+    return answer;
   }
 }

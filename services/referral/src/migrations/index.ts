@@ -1,4 +1,5 @@
 import { CreateReferral1763700000100 } from './1763700000100-create-referral';
+import { ReferralDecisions1763700000200 } from './1763700000200-referral-decisions';
 
 /** This service's migrations, in order (the platform tables come first, added by the platform). */
-export const REFERRAL_MIGRATIONS = [CreateReferral1763700000100];
+export const REFERRAL_MIGRATIONS = [CreateReferral1763700000100, ReferralDecisions1763700000200];

@@ -1,57 +1,167 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ReferralCreated, type Encounter } from '@ddp/contracts';
+import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ReferralWithdrawn, TOPICS } from '@ddp/contracts';
+import {
+  IllegalTransitionError, isTerminal, PROVIDERS, schemeById, transition, WITHDRAWAL_REASONS, type ReferralStatus,
+} from '@ddp/domain';
 import { Clock, Outbox } from '@ddp/platform';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DiversionHistoryService } from '../history/diversion-history.service';
+import { explainReason } from '../intake/decline-reasons';
+import { TimelineService } from '../timeline/timeline.service';
+import { TimelineEntryEntity } from '../timeline/timeline-entry.entity';
+import { ReferralPersonEntity } from './referral-person.entity';
 import { ReferralEntity } from './referral.entity';
-import { newShortRef } from './short-ref';
+import type { ContactView, ReferralSummaryView, ReferralView, WithdrawalView } from './referral.views';
 
-export interface IntakeAnswer {
-  referralId: string;
-  shortRef: string;
-  decision: Record<string, unknown>;
-  duplicate: boolean;
+export function referralNotFound(id: string): NotFoundException {
+  return new NotFoundException({ statusCode: 404, error: 'Not Found', code: 'referral-not-found', message: `No referral has the id ${id}.` });
 }
 
-/**
- * Decides on an encounter and records it with its event, in one transaction.
- * WALKING SKELETON: every encounter is referred; the real rules come from libs/domain.
- */
+/** Reads of referrals, and withdrawal. */
 @Injectable()
 export class ReferralsService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DiversionHistoryService) private readonly history: DiversionHistoryService,
+    @Inject(TimelineService) private readonly timeline: TimelineService,
   ) {}
 
-  async intake(encounter: Encounter, correlationId: string): Promise<IntakeAnswer> {
-    const existing = await this.dataSource.getRepository(ReferralEntity).findOneBy({ encounterId: encounter.encounterId });
-    if (existing) return { referralId: existing.id, shortRef: existing.shortRef, decision: existing.decision, duplicate: true };
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const referralId = randomUUID();
-        const shortRef = newShortRef();
-        const deadline = new Date(Date.parse(encounter.occurredAt) + 24 * 3600 * 1000).toISOString();
-        const decision = { eligible: true, schemeId: 'placeholder-scheme', assessmentDeadline: deadline, reasons: [] };
-        await manager.save(ReferralEntity, {
-          id: referralId, encounterId: encounter.encounterId, shortRef, status: 'referred', schemeId: 'placeholder-scheme',
-          decision, encounter: encounter as unknown as Record<string, unknown>,
-        });
-        await this.outbox.publish(manager, ReferralCreated, {
-          referralId, shortRef, encounterId: encounter.encounterId, personRef: encounter.person.personRef,
-          schemeId: 'placeholder-scheme', area: encounter.area, ageBand: 'adult', offenceType: encounter.offence.type,
-          encounterAt: encounter.occurredAt, assessmentDeadline: deadline, officerCollarNumber: encounter.officer.collarNumber,
-        }, { key: referralId, correlationId });
-        return { referralId, shortRef, decision, duplicate: false };
+  async get(id: string): Promise<ReferralView> {
+    const referral = await this.dataSource.getRepository(ReferralEntity).findOneBy({ id });
+    if (!referral) throw referralNotFound(id);
+    const entries = await this.dataSource.getRepository(TimelineEntryEntity).find({ where: { referralId: id } });
+    entries.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || Number(a.id) - Number(b.id));
+    return {
+      ...summaryOf(referral),
+      encounterId: referral.encounterId,
+      statusChangedAt: referral.statusChangedAt.toISOString(),
+      reasons: referral.reasons.map((code) => ({ code, explanation: explainReason(code) })),
+      schemeConsidered: referral.schemeConsidered,
+      provider: referral.providerId ? { id: referral.providerId, name: PROVIDERS.find((p) => p.id === referral.providerId)?.name ?? referral.providerId } : null,
+      assessmentDeadline: referral.assessmentDeadline?.toISOString() ?? null,
+      officerCollarNumber: referral.officerCollarNumber,
+      withdrawal: referral.withdrawnAt
+        ? { reasonCode: referral.withdrawalReason!, withdrawnBy: referral.withdrawnBy!, withdrawnAt: referral.withdrawnAt.toISOString() }
+        : null,
+      nextSteps: referral.answer.nextSteps,
+      timeline: entries.map((e) => ({ eventType: e.eventType, occurredAt: e.occurredAt.toISOString(), summary: e.summary, status: e.status })),
+    };
+  }
+
+  /** A person's referrals and declines, newest first (by the indexed person reference). */
+  async findByPerson(personRef: string): Promise<ReferralSummaryView[]> {
+    const rows = await this.dataSource.getRepository(ReferralEntity).find({ where: { personRef }, order: { decidedAt: 'DESC' } });
+    return rows.map(summaryOf);
+  }
+
+  async findByShortRef(shortRef: string): Promise<ReferralSummaryView[]> {
+    const rows = await this.dataSource.getRepository(ReferralEntity).find({ where: { shortRef } });
+    return rows.map(summaryOf);
+  }
+
+  /**
+   * Withdraws a live referral with one of the domain's reason codes, through the
+   * domain's lifecycle: 422 for an unknown reason, 409 when the referral has ended (or
+   * was declined). The row is locked, so two withdrawals at once give one 200 and one 409.
+   */
+  async withdraw(id: string, reasonCode: string, withdrawnBy: string, correlationId: string): Promise<WithdrawalView> {
+    if (!WITHDRAWAL_REASONS.some((r) => r.code === reasonCode)) {
+      throw new UnprocessableEntityException({
+        statusCode: 422, error: 'Unprocessable Entity', code: 'unknown-withdrawal-reason',
+        message: `'${reasonCode}' is not a withdrawal reason. Use one of: ${WITHDRAWAL_REASONS.map((r) => r.code).join(', ')}.`,
       });
-    } catch (error) {
-      // A concurrent intake of the same encounter won the unique constraint: answer with its result.
-      if ((error as { code?: string }).code === '23505') {
-        const winner = await this.dataSource.getRepository(ReferralEntity).findOneByOrFail({ encounterId: encounter.encounterId });
-        return { referralId: winner.id, shortRef: winner.shortRef, decision: winner.decision, duplicate: true };
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const referral = await manager.getRepository(ReferralEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!referral) throw referralNotFound(id);
+      if (referral.decision === 'declined') {
+        throw new ConflictException({
+          statusCode: 409, error: 'Conflict', code: 'referral-declined',
+          message: `${referral.shortRef} was declined, so there is no referral to withdraw.`,
+        });
       }
+      this.assertWithdrawable(referral, reasonCode);
+      const now = this.clock.now();
+      await manager.update(ReferralEntity, { id }, { withdrawnAt: now, withdrawnBy, withdrawalReason: reasonCode });
+      const envelope = await this.outbox.publish(manager, ReferralWithdrawn, { referralId: id, reasonCode, withdrawnBy, withdrawnAt: now.toISOString() }, { key: id, correlationId });
+      await this.timeline.record(manager, {
+        referralId: id, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
+        summary: `Withdrawn by ${withdrawnBy}: ${WITHDRAWAL_REASONS.find((r) => r.code === reasonCode)!.description}`,
+        status: 'withdrawn', sourceTopic: TOPICS.referral,
+      });
+      await this.recordWithdrawnHistory(manager, referral, envelope.eventId, now);
+      return { referralId: id, shortRef: referral.shortRef, status: 'withdrawn', reasonCode, withdrawnBy, withdrawnAt: now.toISOString() };
+    });
+  }
+
+  private assertWithdrawable(referral: ReferralEntity, reasonCode: string): void {
+    const status = referral.status as ReferralStatus;
+    const scheme = referral.schemeId ? schemeById(referral.schemeId) : undefined;
+    const ended = () =>
+      new ConflictException({
+        statusCode: 409, error: 'Conflict', code: 'referral-ended',
+        message: `${referral.shortRef} is already ${status}, so it cannot be withdrawn.`,
+      });
+    if (!scheme) {
+      if (isTerminal(status)) throw ended();
+      return;
+    }
+    try {
+      transition(status, { type: 'withdrawn', reasonCode }, scheme);
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) throw ended();
       throw error;
     }
   }
+
+  private async recordWithdrawnHistory(manager: EntityManager, referral: ReferralEntity, eventId: string, now: Date): Promise<void> {
+    await this.history.record(manager, {
+      referralId: referral.id, personRef: referral.personRef, schemeId: referral.schemeId!, outcome: 'withdrawn', decidedAt: now,
+      sourceEventType: 'ReferralWithdrawn', sourceEventId: eventId, recordedAt: now,
+    });
+  }
+
+  /**
+   * The minimum the notification service needs to reach a referred person (fetched at
+   * send time, so an erased or corrected detail is never sent from a stale copy).
+   */
+  async contact(referralId: string): Promise<ContactView> {
+    const referral = await this.dataSource.getRepository(ReferralEntity).findOneBy({ id: referralId });
+    const person = referral && (await this.dataSource.getRepository(ReferralPersonEntity).findOneBy({ referralId }));
+    if (!referral || !person) {
+      throw new NotFoundException({
+        statusCode: 404, error: 'Not Found', code: 'contact-not-found',
+        message: `No contact details are held for referral ${referralId}.`,
+      });
+    }
+    return {
+      referralId,
+      shortRef: referral.shortRef,
+      givenName: person.givenName,
+      contact: { ...(person.phone && { phone: person.phone }), ...(person.email && { email: person.email }) },
+      officerCollarNumber: referral.officerCollarNumber,
+      area: referral.area,
+      schemeId: referral.schemeId!,
+      ...(referral.providerId && { providerId: referral.providerId }),
+    };
+  }
+}
+
+function summaryOf(referral: ReferralEntity): ReferralSummaryView {
+  const scheme = referral.schemeId ?? referral.schemeConsidered;
+  return {
+    referralId: referral.id,
+    shortRef: referral.shortRef,
+    personRef: referral.personRef,
+    decision: referral.decision,
+    status: referral.status,
+    scheme: scheme ? { id: scheme, name: schemeById(scheme)?.name ?? scheme } : null,
+    area: referral.area,
+    ageBand: referral.ageBand,
+    offenceType: referral.offence.type,
+    encounterAt: referral.encounterAt.toISOString(),
+    decidedAt: referral.decidedAt.toISOString(),
+  };
 }
