@@ -46,6 +46,33 @@ describe('walking skeleton: an encounter crosses all four services', () => {
     }
   });
 
+  it('every service reports itself ready with its database, Redis, Kafka and outbox', async () => {
+    for (const url of Object.values(stack.urls)) {
+      const res = await fetch(`${url}/health/ready`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as any;
+      expect(Object.keys(body.components).sort()).toEqual(['database', 'kafka', 'outbox', 'redis']);
+      expect(Object.values(body.components).every((c: any) => c.status === 'ok')).toBe(true);
+    }
+  });
+
+  it('puts the event type in a Kafka header and the referral id in the key', async () => {
+    const encounter = anEncounter({ occurredAt: new Date().toISOString() });
+    const answer = await postJson(`${stack.urls.referral}/v1/encounters`, encounter);
+    const message = await tap.waitForMessage((m) => m.key === answer.body.referralId && m.topic === TOPICS.referral, 'the referral event');
+    expect(message.headers['event-type']).toBe((message.value as { eventType: string }).eventType);
+    expect((message.value as { key: string }).key).toBe(answer.body.referralId);
+  });
+
+  it('shuts down gracefully on SIGTERM (exit 0) and carries on after a restart', async () => {
+    await stack.restart('provider-scheduling');
+    expect(stack.lastExit['provider-scheduling']).toEqual({ code: 0, signal: null });
+    expect(stack.logs['provider-scheduling'].some((l) => l.includes('received SIGTERM; shutting down'))).toBe(true);
+    const encounter = anEncounter({ occurredAt: new Date().toISOString() });
+    const answer = await postJson(`${stack.urls.referral}/v1/encounters`, encounter);
+    await followThrough(answer.body.referralId);
+  });
+
   it('Kafka intake: an encounter produced by a police system takes the same path', async () => {
     const encounter = anEncounter({ occurredAt: new Date().toISOString() });
     await produceJson(producer, TOPICS.policeEncounters, encounter.encounterId, encounter);

@@ -16,6 +16,8 @@ export interface RunningStack {
   /** Moves every service's clock (they run with CLOCK_MODE=controllable). */
   advanceClock(ms: number): Promise<void>;
   setClock(at: Date): Promise<void>;
+  /** How each service's last process ended (code or signal), once it has. */
+  lastExit: Partial<Record<ServiceName, { code: number | null; signal: NodeJS.Signals | null }>>;
   /** Process id of each running service (for memory sampling and fault injection). */
   pid(service: ServiceName): number | undefined;
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
@@ -52,6 +54,7 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
   const logs = Object.fromEntries(SERVICE_NAMES.map((s) => [s, [] as string[]])) as Record<ServiceName, string[]>;
   await Promise.all(SERVICE_NAMES.map((s) => resetDatabase(databases[s])));
   const children = new Map<ServiceName, ChildProcess>();
+  const lastExit: RunningStack['lastExit'] = {};
 
   const envFor = (s: ServiceName): NodeJS.ProcessEnv => ({
     ...process.env,
@@ -81,6 +84,7 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
+    child.once('exit', (code, signal) => (lastExit[s] = { code, signal }));
     children.set(s, child);
     return child;
   };
@@ -100,6 +104,7 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
     urls,
     databases,
     logs,
+    lastExit,
     async advanceClock(ms) {
       for (const s of SERVICE_NAMES) {
         const res = await fetch(`${urls[s]}/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: ms }) });

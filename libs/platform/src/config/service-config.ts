@@ -1,3 +1,5 @@
+// Implicit conversion reads design-time types: the metadata polyfill must be loaded.
+import 'reflect-metadata';
 import { plainToInstance, Transform, type ClassConstructor } from 'class-transformer';
 import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
