@@ -119,7 +119,7 @@ export class IntakeService {
          id, encounter_id, short_ref, person_ref, decision, status, status_changed_at, reasons, scheme_id, scheme_considered,
          provider_id, area, age_band, offence, indicators, encounter_at, encounter_local_date, assessment_deadline,
          officer_collar_number, bwv_reference, answer, provenance, correlation_id, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16, $17, $18, $19, $20::jsonb, $21::jsonb, $22, $6)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16, $17, $18, $19, $20::json, $21::jsonb, $22, $6)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
         answer.referralId, encounter.encounterId, answer.shortRef, encounter.person.personRef, answer.decision, now,

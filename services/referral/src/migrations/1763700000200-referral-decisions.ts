@@ -37,7 +37,7 @@ export class ReferralDecisions1763700000200 implements MigrationInterface {
         assessment_deadline   timestamptz,
         officer_collar_number text NOT NULL,
         bwv_reference         text,
-        answer                jsonb NOT NULL,
+        answer                json NOT NULL, -- json, not jsonb: kept byte for byte, so a repeat gets the identical body
         provenance            jsonb NOT NULL,
         correlation_id        text NOT NULL,
         decided_at            timestamptz NOT NULL,

@@ -36,7 +36,7 @@ export class ReferralEntity {
   @Column({ name: 'officer_collar_number', type: 'text' }) officerCollarNumber: string;
   @Column({ name: 'bwv_reference', type: 'text', nullable: true }) bwvReference: string | null;
   /** The officer's answer exactly as first given: a repeat of the encounter gets it again. */
-  @Column({ type: 'jsonb' }) answer: JsonObject;
+  @Column({ type: 'json' }) answer: JsonObject;
   /** Sources (seed files, configuration defaults) of the rule rows the decision read. */
   @Column({ type: 'jsonb' }) provenance: string[];
   @Column({ name: 'correlation_id', type: 'text' }) correlationId: string;
