@@ -5,4 +5,5 @@ export * from './builders';
 export * from './services';
 export * from './publish-event';
 export * from './stack';
+export * from './diversion-events';
 export { ControllableClock } from '@ddp/platform';

@@ -1,11 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type Clock } from '@ddp/platform';
+import { FiguresService } from './figures/figures.service';
+import { SchemeFigureEntity } from './figures/scheme-figure.entity';
+import { StatsController } from './figures/stats.controller';
 import { OUTCOME_MIGRATIONS } from './migrations';
 import type { OutcomeConfig } from './outcome.config';
-import { TrackedReferralEntity } from './tracking/tracked-referral.entity';
-import { TrackingConsumer } from './tracking/tracking.consumer';
+import { ComplianceService } from './referrals/compliance.service';
+import { OutcomeEventsConsumer } from './referrals/events.consumer';
+import { AttendanceRecordEntity, DeferredEventEntity, ReferralCaseEntity, ReferralStatusHistoryEntity } from './referrals/referral-case.entity';
+import { ReferralsController } from './referrals/referrals.controller';
+import { ComplianceReviewEntity } from './reviews/compliance-review.entity';
+import { ReviewWindowJobs } from './reviews/review-window.jobs';
+import { ReviewsController } from './reviews/reviews.controller';
+import { SummonsRequestEntity, SummonsRequestHistoryEntity } from './summons/summons-request.entity';
+import { SummonsController } from './summons/summons.controller';
+import { SummonsService } from './summons/summons.service';
 
-export const OUTCOME_ENTITIES = [TrackedReferralEntity];
+export const OUTCOME_ENTITIES = [
+  ReferralCaseEntity, ReferralStatusHistoryEntity, AttendanceRecordEntity, DeferredEventEntity, ComplianceReviewEntity,
+  SummonsRequestEntity, SummonsRequestHistoryEntity, SchemeFigureEntity,
+];
 
 @Module({})
 export class OutcomeAppModule {
@@ -13,7 +27,8 @@ export class OutcomeAppModule {
     return {
       module: OutcomeAppModule,
       imports: [PlatformModule.forService({ service: 'outcome', config, entities: OUTCOME_ENTITIES, migrations: OUTCOME_MIGRATIONS, clock })],
-      controllers: [TrackingConsumer],
+      controllers: [OutcomeEventsConsumer, SummonsController, ReviewsController, ReferralsController, StatsController],
+      providers: [FiguresService, SummonsService, ReviewWindowJobs, ComplianceService],
     };
   }
 }

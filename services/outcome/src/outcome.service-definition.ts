@@ -2,6 +2,8 @@ import { DEAD_LETTER_TOPICS, TOPICS } from '@ddp/contracts';
 import type { Clock, ServiceDefinition } from '@ddp/platform';
 import { OutcomeAppModule } from './app.module';
 import { loadOutcomeConfig } from './outcome.config';
+import { ComplianceService } from './referrals/compliance.service';
+import { ReviewWindowJobs } from './reviews/review-window.jobs';
 
 /** How the outcome service is wired: used by main.ts and by the tests alike. */
 export function outcomeService(env: Record<string, string | undefined> = process.env, clock?: Clock): ServiceDefinition {
@@ -10,11 +12,20 @@ export function outcomeService(env: Record<string, string | undefined> = process
     service: 'outcome',
     module: OutcomeAppModule.register(config, clock) as never,
     config,
-    openApi: { title: 'Outcome service', description: 'Compliance decisions, summons requests for the courts unit, crime outcomes and scheme figures.' },
+    openApi: {
+      title: 'Outcome service',
+      description: 'Compliance decisions, summons requests for the courts unit, crime outcomes and scheme figures.',
+    },
     consumer: {
       groupId: 'outcome-service',
       deadLetterTopic: DEAD_LETTER_TOPICS.outcome,
       subscriptions: [{ topic: TOPICS.referral }, { topic: TOPICS.scheduling }],
+    },
+    // After migrations, before listening: restore any missing window job, then start this replica's worker.
+    configure: async (app) => {
+      const compliance = app.get(ComplianceService);
+      await compliance.ensureWindowJobs();
+      app.get(ReviewWindowJobs).start((job) => compliance.closeWindow(job));
     },
   };
 }

@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { JsonObject } from '../shared/db';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '@ddp/platform';
+import { queryRows } from '../shared/db';
+import { REFERENCE_FIGURES, type Measure } from './reference-figures';
+
+/** The counters of the read model (column = snake_case of the name). */
+export const COUNTERS = [
+  'referrals', 'declines', 'withdrawals', 'assessmentsCompleted', 'assessmentsWithinDeadline', 'completions',
+  'reviewsOpened', 'reviewsExcused', 'summonsRequests', 'summonsWithdrawn', 'noFurtherDiversions',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counts = Record<Counter, number>;
+
+const column = (c: Counter) => c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`);
+
+/** One cell of the read model: scheme, area, cohort month and the fairness dimensions. */
+export interface FigureCell {
+  schemeId: string;
+  area: string;
+  month: string;
+  ageBand: string;
+  sex: string;
+  ethnicity: string;
+}
+
+/** The dimensions `by=` can group on, and their columns. */
+export const DIMENSIONS = { scheme: 'scheme_id', area: 'area', month: 'month', ageBand: 'age_band', sex: 'sex', ethnicity: 'ethnicity' } as const;
+export type Dimension = keyof typeof DIMENSIONS;
+const DIMENSION_KEYS: Record<Dimension, keyof FigureCell> = { scheme: 'schemeId', area: 'area', month: 'month', ageBand: 'ageBand', sex: 'sex', ethnicity: 'ethnicity' };
+
+export interface Rates {
+  /** referrals − withdrawals: the people the rates are about. */
+  cohort: number;
+  completionRate: number | null;
+  engagementRate: number | null;
+  assessmentWithinDeadlineRate: number | null;
+  shareNotSentToCourt: number | null;
+  noFurtherDiversionRate: number | null;
+  declineShare: number | null;
+}
+
+export interface StatsQuery {
+  schemeId?: string;
+  area?: string;
+  /** Inclusive cohort months, YYYY-MM. */
+  from?: string;
+  to?: string;
+  by: Dimension[];
+}
+
+const ratio = (n: number, d: number): number | null => (d > 0 ? Math.round((n / d) * 10000) / 10000 : null);
+
+export function ratesOf(c: Counts): Rates {
+  const cohort = c.referrals - c.withdrawals;
+  return {
+    cohort,
+    completionRate: ratio(c.completions, cohort),
+    engagementRate: ratio(c.assessmentsCompleted, cohort),
+    assessmentWithinDeadlineRate: ratio(c.assessmentsWithinDeadline, cohort),
+    shareNotSentToCourt: cohort > 0 ? ratio(cohort - (c.summonsRequests - c.summonsWithdrawn), cohort) : null,
+    noFurtherDiversionRate: ratio(c.noFurtherDiversions, cohort),
+    declineShare: ratio(c.declines, c.referrals + c.declines),
+  };
+}
+
+/**
+ * The scheme figures read model. `bump` runs inside the transaction of whatever changed
+ * (an event handler: the inbox makes it once; the window job or a request: the row locks
+ * make it once), so the counters never drift from the state.
+ */
+@Injectable()
+export class FiguresService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async bump(manager: EntityManager, cell: FigureCell, deltas: Partial<Counts>): Promise<void> {
+    const entries = (Object.entries(deltas) as Array<[Counter, number]>).filter(([, v]) => v !== 0);
+    if (entries.length === 0) return;
+    const cols = entries.map(([k]) => column(k));
+    const params: unknown[] = [cell.schemeId, cell.area, cell.month, cell.ageBand, cell.sex, cell.ethnicity, this.clock.now(), ...entries.map(([, v]) => v)];
+    await manager.query(
+      `INSERT INTO scheme_figure (scheme_id, area, month, age_band, sex, ethnicity, updated_at, ${cols.join(', ')})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, ${cols.map((_, i) => `$${i + 8}`).join(', ')})
+       ON CONFLICT (scheme_id, area, month, age_band, sex, ethnicity) DO UPDATE SET
+         updated_at = EXCLUDED.updated_at, ${cols.map((c) => `${c} = scheme_figure.${c} + EXCLUDED.${c}`).join(', ')}`,
+      params,
+    );
+  }
+
+  async stats(query: StatsQuery) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.schemeId) add('scheme_id = ?', query.schemeId);
+    if (query.area) add('area = ?', query.area);
+    if (query.from) add('month >= ?', query.from);
+    if (query.to) add('month <= ?', query.to);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const sums = COUNTERS.map((c) => `COALESCE(SUM(${column(c)}), 0)::int AS "${c}"`).join(', ');
+    const dims = query.by.map((d) => `${DIMENSIONS[d]} AS "${DIMENSION_KEYS[d]}"`);
+    const groupSql = query.by.length ? `GROUP BY ${query.by.map((d) => DIMENSIONS[d]).join(', ')} ORDER BY ${query.by.map((d) => DIMENSIONS[d]).join(', ')}` : '';
+
+    const rows = await queryRows<JsonObject>(this.dataSource.manager, `SELECT ${[...dims, sums].join(', ')} FROM scheme_figure ${whereSql} ${groupSql}`, params);
+    const [total] = await queryRows<Counts>(this.dataSource.manager, `SELECT ${sums} FROM scheme_figure ${whereSql}`, params);
+    const bySchemeAndAge = await queryRows<Counts & { schemeId: string; ageBand: string }>(
+      this.dataSource.manager,
+      `SELECT scheme_id AS "schemeId", age_band AS "ageBand", ${sums} FROM scheme_figure ${whereSql} GROUP BY scheme_id, age_band`,
+      params,
+    );
+
+    const split = (r: JsonObject) => {
+      const key: Record<string, string> = {};
+      const counts = {} as Counts;
+      for (const d of query.by) key[DIMENSION_KEYS[d]] = r[DIMENSION_KEYS[d]];
+      for (const c of COUNTERS) counts[c] = Number(r[c]);
+      return { ...key, counts, rates: ratesOf(counts) };
+    };
+
+    const referenceFigures = REFERENCE_FIGURES.filter((f) => !query.schemeId || f.schemeIds.includes(query.schemeId)).map((f) => {
+      const counts = {} as Counts;
+      for (const c of COUNTERS) counts[c] = 0;
+      for (const r of bySchemeAndAge) {
+        if (!f.schemeIds.includes(r.schemeId) || (f.ageBand && r.ageBand !== f.ageBand)) continue;
+        for (const c of COUNTERS) counts[c] += Number(r[c]);
+      }
+      const rates = ratesOf(counts);
+      return {
+        kind: 'reference' as const,
+        note: "Reported by the scheme's own sources (seed documents): a baseline to compare with, not computed from this platform's data.",
+        ...f,
+        platform: { measure: f.measure as Measure, value: rates[f.measure], cohort: rates.cohort, filters: { area: query.area ?? null, from: query.from ?? null, to: query.to ?? null } },
+      };
+    });
+
+    return {
+      filters: { schemeId: query.schemeId ?? null, area: query.area ?? null, from: query.from ?? null, to: query.to ?? null },
+      by: query.by,
+      definitions: {
+        month: "the encounter's month (UK date): each referral's whole journey counts in its cohort month",
+        cohort: 'referrals - withdrawals',
+        completionRate: 'completions / cohort',
+        engagementRate: 'referrals with a completed assessment / cohort',
+        assessmentWithinDeadlineRate: 'assessments completed by the scheme deadline (end of the day after the encounter) / cohort',
+        shareNotSentToCourt: '1 - (summons requests - summons requests withdrawn) / cohort',
+        noFurtherDiversionRate: 'no-further-diversion decisions / cohort',
+        declineShare: 'declines / (referrals + declines); declines without a scheme in force count under scheme "none"',
+      },
+      rows: rows.map(split),
+      totals: split(total ?? {}),
+      referenceFigures,
+    };
+  }
+}
