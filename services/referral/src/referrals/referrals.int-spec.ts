@@ -37,7 +37,7 @@ describe('referral reads, withdrawal and the internal contact endpoint (real Pos
   const withdraw = (id: string, body: unknown) => postJson(`${service.url}/v1/referrals/${id}/withdraw`, body);
   const contact = async (id: string, token?: string) => {
     const res = await fetch(`${service.url}/internal/v1/referrals/${id}/contact`, { headers: token ? { 'x-internal-token': token } : {} });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any };
   };
 
   describe('GET /v1/referrals/:id', () => {
