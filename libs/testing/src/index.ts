@@ -6,4 +6,5 @@ export * from './services';
 export * from './publish-event';
 export * from './stack';
 export * from './diversion-events';
+export * from './local-servers';
 export { ControllableClock } from '@ddp/platform';

@@ -1,3 +1,4 @@
 import { CreateNotification1763700000400 } from './1763700000400-create-notification';
+import { DeliveryLog1763700000401 } from './1763700000401-delivery-log';
 
-export const NOTIFICATION_MIGRATIONS = [CreateNotification1763700000400];
+export const NOTIFICATION_MIGRATIONS = [CreateNotification1763700000400, DeliveryLog1763700000401];

@@ -1,0 +1,99 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { listenOnLoopback, sendJson } from './local-http';
+
+/** One request the local Notify API accepted (or refused), as it was sent. */
+export interface NotifyRequest {
+  type: 'sms' | 'email';
+  templateId: string;
+  to: string;
+  personalisation: Record<string, string>;
+  reference?: string;
+  status: number;
+  notificationId?: string;
+}
+
+export interface LocalNotifyApi {
+  url: string;
+  /** A Notify-shaped API key (`<name>-<service id>-<secret>`) this server accepts. */
+  apiKey: string;
+  serviceId: string;
+  requests: NotifyRequest[];
+  /** Requests that were accepted (201). */
+  sent(type?: 'sms' | 'email'): NotifyRequest[];
+  /** Decide the answer per request (default 201); e.g. () => 500 while testing retries. */
+  respondWith(decide: ((req: NotifyRequest, index: number) => number) | null): void;
+  stop(): Promise<void>;
+}
+
+const b64url = (buf: Buffer) => buf.toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+/** Checks a Notify bearer token: HS256 over header.payload with the key's secret, iss = service id, iat within 30 s. */
+export function verifyNotifyToken(token: string, serviceId: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return 'token is not a JWT';
+  const header = JSON.parse(Buffer.from(parts[0], 'base64').toString('utf8')) as { alg?: string };
+  if (header.alg !== 'HS256') return 'token must be signed with HS256';
+  const expected = Buffer.from(b64url(createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest()));
+  const given = Buffer.from(parts[2]);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'Invalid token: signature, api token not found';
+  const payload = JSON.parse(Buffer.from(parts[1], 'base64').toString('utf8')) as { iss?: string; iat?: number };
+  if (payload.iss !== serviceId) return 'Invalid token: service id is not the right data type';
+  if (typeof payload.iat !== 'number' || Math.abs(nowSeconds - payload.iat) > 30) return 'Error: Your system clock must be accurate to within 30 seconds';
+  return null;
+}
+
+/**
+ * A local HTTP server speaking the GOV.UK Notify REST API (v2) for sending: POST
+ * /v2/notifications/sms and /v2/notifications/email with a JWT bearer token, answering
+ * as Notify does (201 with an id, or an error list).
+ */
+export async function startLocalNotifyApi(): Promise<LocalNotifyApi> {
+  const serviceId = randomUUID();
+  const secret = randomUUID();
+  const apiKey = `ddp_test-${serviceId}-${secret}`;
+  const requests: NotifyRequest[] = [];
+  let decide: ((req: NotifyRequest, index: number) => number) | null = null;
+
+  const http = await listenOnLoopback((req, res, body) => {
+    const type = req.url === '/v2/notifications/sms' ? 'sms' : req.url === '/v2/notifications/email' ? 'email' : null;
+    if (req.method !== 'POST' || !type) return sendJson(res, 404, { status_code: 404, errors: [{ error: 'NotFoundError', message: 'Not found' }] });
+    const auth = req.headers.authorization ?? '';
+    const problem = auth.startsWith('Bearer ') ? verifyNotifyToken(auth.slice(7), serviceId, secret) : 'Unauthorized: authentication token must be provided';
+    if (problem) return sendJson(res, 403, { status_code: 403, errors: [{ error: 'AuthError', message: problem }] });
+    const json = JSON.parse(body || '{}') as Record<string, any>;
+    const to = type === 'sms' ? json.phone_number : json.email_address;
+    if (!json.template_id || !to) {
+      return sendJson(res, 400, { status_code: 400, errors: [{ error: 'ValidationError', message: `${type === 'sms' ? 'phone_number' : 'email_address'} is a required property` }] });
+    }
+    const request: NotifyRequest = { type, templateId: json.template_id, to, personalisation: json.personalisation ?? {}, reference: json.reference, status: 201 };
+    request.status = decide ? decide(request, requests.length) : 201;
+    requests.push(request);
+    if (request.status >= 400) {
+      const error = request.status === 429 ? 'RateLimitError' : request.status >= 500 ? 'Exception' : 'BadRequestError';
+      return sendJson(res, request.status, { status_code: request.status, errors: [{ error, message: `refused by the test server (${request.status})` }] });
+    }
+    request.notificationId = randomUUID();
+    const content = type === 'sms'
+      ? { body: json.personalisation?.body ?? '', from_number: 'GOVUK' }
+      : { body: json.personalisation?.body ?? '', subject: json.personalisation?.subject ?? '', from_email: 'test@notifications.service.gov.uk' };
+    sendJson(res, 201, {
+      id: request.notificationId,
+      reference: json.reference ?? null,
+      content,
+      uri: `${http.url}/v2/notifications/${request.notificationId}`,
+      template: { id: json.template_id, version: 1, uri: `${http.url}/v2/template/${json.template_id}` },
+    });
+  });
+
+  return {
+    url: http.url,
+    apiKey,
+    serviceId,
+    requests,
+    sent: (type) => requests.filter((r) => r.status === 201 && (!type || r.type === type)),
+    respondWith(fn) {
+      decide = fn;
+    },
+    stop: http.stop,
+  };
+}

@@ -1,0 +1,105 @@
+import { SMTPServer } from 'smtp-server';
+
+/** One message the local SMTP server accepted, decoded enough for assertions. */
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  headers: Record<string, string>;
+  subject: string;
+  text: string;
+  raw: string;
+}
+
+export interface LocalSmtpServer {
+  url: string;
+  port: number;
+  messages: ReceivedMail[];
+  /** Refuse the next n messages with this SMTP reply code (e.g. 451 transient, 550 permanent). */
+  refuseNext(n: number, code: number): void;
+  stop(): Promise<void>;
+}
+
+function decodeQuotedPrintable(text: string): string {
+  const soft = text.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < soft.length; i++) {
+    if (soft[i] === '=' && /^[0-9A-F]{2}$/i.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(soft[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function decodeHeader(value: string): string {
+  // RFC 2047 encoded words, as nodemailer writes non-ASCII subjects.
+  return value.replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s*/gi, (_, enc: string, data: string) =>
+    enc.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+  );
+}
+
+/** Splits a single-part message into decoded headers and text. */
+export function parseMail(raw: string): { headers: Record<string, string>; text: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = split >= 0 ? raw.slice(0, split) : raw;
+  const body = split >= 0 ? raw.slice(split + 4) : '';
+  const headers: Record<string, string> = {};
+  for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = decodeHeader(line.slice(colon + 1).trim());
+  }
+  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
+  const text = encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
+  return { headers, text: text.replace(/\r\n/g, '\n').trim() };
+}
+
+/** A real SMTP server on loopback (smtp-server), no TLS, no auth: what nodemailer talks to in tests. */
+export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
+  const messages: ReceivedMail[] = [];
+  let refusals: { left: number; code: number } = { left: 0, code: 0 };
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (refusals.left > 0) {
+          refusals = { left: refusals.left - 1, code: refusals.code };
+          const error = new Error(`refused by the test server (${refusals.code})`) as Error & { responseCode: number };
+          error.responseCode = refusals.code;
+          return callback(error);
+        }
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const { headers, text } = parseMail(raw);
+        messages.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          headers,
+          subject: headers['subject'] ?? '',
+          text,
+          raw,
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    messages,
+    refuseNext(n, code) {
+      refusals = { left: n, code };
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Clock, JsonLogger, SERVICE_CONFIG, promoteDueJobsWhenClockMoves, redisOptions } from '@ddp/platform';
+import { Worker } from 'bullmq';
+import { CHANNEL_ADAPTERS, type ChannelAdapters } from '../channels/channel-adapter';
+import type { NotificationConfig } from '../notification.config';
+import { CHANNELS } from '../templates/catalogue';
+import { DeliveryProcessor } from './delivery.processor';
+import { DeliveryQueues, queueName, type DeliveryJobData } from './delivery-queues';
+import { JobDispatcher } from './job-dispatcher';
+
+/**
+ * Starts a worker per channel queue and the job dispatcher once the application (and
+ * its migrated database) is up; stops them before the database and Redis close, letting
+ * jobs in flight finish.
+ */
+@Injectable()
+export class DeliveryRuntime implements OnApplicationBootstrap, OnModuleDestroy {
+  private workers: Worker<DeliveryJobData>[] = [];
+  // Nest runs lifecycle hooks once for the HTTP app and once for the connected microservice.
+  private started = false;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(DeliveryQueues) private readonly queues: DeliveryQueues,
+    @Inject(DeliveryProcessor) private readonly processor: DeliveryProcessor,
+    @Inject(JobDispatcher) private readonly dispatcher: JobDispatcher,
+    @Inject(CHANNEL_ADAPTERS) private readonly adapters: ChannelAdapters,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const connection = redisOptions(this.config.REDIS_URL);
+    this.workers = CHANNELS.map((channel) => {
+      const worker = new Worker<DeliveryJobData>(queueName(channel), (job, token) => this.processor.process(channel, job, token), {
+        connection,
+        prefix: this.config.REDIS_PREFIX,
+        concurrency: this.config.DELIVERY_CONCURRENCY,
+      });
+      worker.on('error', (error) => this.logger.warn({ msg: 'delivery worker error', channel, error: error.message }, 'DeliveryRuntime'));
+      return worker;
+    });
+    promoteDueJobsWhenClockMoves(this.clock, this.queues.all());
+    await this.dispatcher.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return (this.stopping ??= (async () => {
+      await this.dispatcher.stop();
+      await Promise.all(this.workers.map((w) => w.close()));
+      await this.queues.close();
+      await Promise.all(Object.values(this.adapters).map((a) => a?.close?.()));
+    })());
+  }
+}

@@ -1,0 +1,202 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { NotificationFailed, NotificationSent } from '@ddp/contracts';
+import { Clock, JsonLogger, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { performance } from 'node:perf_hooks';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CHANNEL_ADAPTERS, type ChannelAdapters, type OutgoingMessage } from '../channels/channel-adapter';
+import { DeliveryError } from '../channels/delivery-error';
+import { FINAL_STATUSES, NotificationEntity } from '../deliveries/notification.entity';
+import type { NotificationConfig } from '../notification.config';
+import { endOfQuietHours, parseQuietHours, type QuietHours } from '../preferences/quiet-hours';
+import { maskDestination, scrubPersonalData } from '../privacy/masking';
+import { RecipientDirectory } from '../recipients/recipient-directory';
+import type { Channel } from '../templates/catalogue';
+import { messageVariables } from '../templates/message-variables';
+import { TemplateError, TemplateStore } from '../templates/template-renderer';
+import type { DeliveryJobData } from './delivery-queues';
+import { RecipientResolver, type Resolution } from './recipient-resolver';
+
+export const TEMPLATE_STORE = Symbol('TEMPLATE_STORE');
+
+/**
+ * Runs one delivery job: reloads the notification, decides the recipient and channel
+ * now (contact details, preference, quiet hours), renders the template and sends it.
+ * Success and final failure are recorded with NotificationSent / NotificationFailed in
+ * one transaction (outbox). A failure that is not final is thrown, so BullMQ retries
+ * it with backoff.
+ */
+@Injectable()
+export class DeliveryProcessor {
+  private readonly quietHours: QuietHours | null;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(SERVICE_CONFIG) config: NotificationConfig,
+    @Inject(RecipientResolver) private readonly resolver: RecipientResolver,
+    @Inject(RecipientDirectory) private readonly directory: RecipientDirectory,
+    @Inject(CHANNEL_ADAPTERS) private readonly adapters: ChannelAdapters,
+    @Inject(TEMPLATE_STORE) private readonly templates: TemplateStore,
+  ) {
+    this.quietHours = parseQuietHours(config.QUIET_HOURS);
+  }
+
+  async process(channel: Channel, job: Job<DeliveryJobData>, token?: string): Promise<string> {
+    const row = await this.dataSource.manager.findOne(NotificationEntity, { where: { id: job.data.notificationId } });
+    if (!row) return 'no such notification';
+    if (FINAL_STATUSES.includes(row.status)) return `already ${row.status}`;
+    // The notification moved to another channel; its job there does the work.
+    if (row.channel !== channel) return `moved to ${row.channel}`;
+    const now = this.clock.now();
+
+    const startsAt = row.context?.appointment?.startsAt;
+    if (row.category === 'reminder' && startsAt && Date.parse(startsAt) <= now.getTime()) {
+      await this.cancel(row, 'the appointment had started before the reminder could go');
+      return 'cancelled';
+    }
+
+    const started = performance.now();
+    // Personal values met on the way, masked out of any error text.
+    const personal: string[] = [];
+    try {
+      const resolution: Resolution = await this.resolver.resolve(row);
+      if (resolution.kind === 'deliver') {
+        const c = resolution.contact;
+        personal.push(...[resolution.address, c?.givenName, c?.contact.phone, c?.contact.email].filter((v): v is string => Boolean(v)));
+      }
+      if (resolution.kind === 'cancel') {
+        await this.cancel(row, resolution.reason);
+        return 'cancelled';
+      }
+      if (resolution.channel !== row.channel) {
+        await this.reroute(row, resolution.channel);
+        return `moved to ${resolution.channel}`;
+      }
+      if (resolution.channel === 'sms') {
+        const until = endOfQuietHours(now, this.quietHours);
+        if (until) return await this.holdUntil(row, job, token, until, startsAt);
+      }
+      const message = await this.compose(row, resolution);
+      const adapter = this.adapters[resolution.channel];
+      if (!adapter) throw new DeliveryError(`channel ${resolution.channel} is not configured`, true, 'channel-unavailable');
+      const receipt = await adapter.send(message);
+      await this.recordSent(row, resolution, adapter.via, receipt.providerMessageId ?? null, Math.round(performance.now() - started));
+      return 'sent';
+    } catch (error) {
+      if (error instanceof DelayedError) throw error;
+      await this.recordFailure(row, job, error, personal, Math.round(performance.now() - started));
+      throw isPermanent(error) ? new UnrecoverableError(safeText(error, personal)) : new Error(safeText(error, personal));
+    }
+  }
+
+  private async compose(row: NotificationEntity, to: Extract<Resolution, { kind: 'deliver' }>): Promise<OutgoingMessage> {
+    const providerId = row.context?.providerId ?? to.contact?.providerId;
+    const providerContact = row.recipientRole === 'person' ? await this.directory.providerContact(providerId) : null;
+    const values = messageVariables({ referralId: row.referralId, context: row.context ?? {}, contact: to.contact, providerContact });
+    const rendered = this.templates.render(row.template, to.channel, values);
+    const message: OutgoingMessage = { notificationId: row.id, to: to.address, subject: rendered.subject, body: rendered.body, secret: to.secret };
+    if (to.channel === 'webhook') {
+      message.json = {
+        deliveryId: row.id,
+        template: row.template,
+        referralId: row.referralId,
+        shortRef: values.shortRef,
+        sentAt: this.clock.now().toISOString(),
+        message: rendered.body,
+        data: row.context?.event ?? {},
+        // The provider must phone the person for the assessment: their details go to its system, signed, never by e-mail.
+        ...(row.template === 'new-referral' && to.contact
+          ? { person: { givenName: to.contact.givenName ?? null, phone: to.contact.contact.phone ?? null, email: to.contact.contact.email ?? null } }
+          : {}),
+      };
+    }
+    return message;
+  }
+
+  /** Holds an SMS until quiet hours end: the job goes back to delayed without spending an attempt. */
+  private async holdUntil(row: NotificationEntity, job: Job<DeliveryJobData>, token: string | undefined, until: Date, startsAt: string | undefined): Promise<string> {
+    if (row.category === 'reminder' && startsAt && Date.parse(startsAt) <= until.getTime()) {
+      await this.cancel(row, 'quiet hours last until the appointment starts');
+      return 'cancelled';
+    }
+    const now = this.clock.now();
+    await this.dataSource.manager.update(NotificationEntity, { id: row.id }, { status: 'held-quiet-hours', heldUntil: until, dueAt: until, updatedAt: now });
+    await job.updateData({ ...job.data, dueAt: until.toISOString() });
+    // Redis counts real milliseconds: the delay is measured on the service clock.
+    await job.moveToDelayed(Date.now() + Math.max(0, until.getTime() - now.getTime()), token);
+    this.logger.log({ msg: 'SMS held for quiet hours', notificationId: row.id, until: until.toISOString() }, 'DeliveryProcessor');
+    throw new DelayedError();
+  }
+
+  private async reroute(row: NotificationEntity, channel: Channel): Promise<void> {
+    await this.dataSource.manager.update(NotificationEntity, { id: row.id }, { channel, needsSync: true, updatedAt: this.clock.now() });
+    this.logger.log({ msg: 'notification moved to another channel', notificationId: row.id, from: row.channel, to: channel }, 'DeliveryProcessor');
+  }
+
+  private async cancel(row: NotificationEntity, reason: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.manager.update(NotificationEntity, { id: row.id }, { status: 'cancelled', cancelledAt: now, cancelReason: reason, updatedAt: now });
+    this.logger.log({ msg: 'notification cancelled', notificationId: row.id, reason }, 'DeliveryProcessor');
+  }
+
+  private async recordSent(row: NotificationEntity, to: Extract<Resolution, { kind: 'deliver' }>, via: string, providerMessageId: string | null, durationMs: number): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      const attempts = await this.bumpAttempts(m, row.id);
+      await m.update(NotificationEntity, { id: row.id }, {
+        status: 'sent', sentAt: now, updatedAt: now, lastError: null, heldUntil: null, maskedDestination: maskDestination(to.channel, to.address), sentVia: via, providerMessageId,
+      });
+      await this.recordAttempt(m, row, attempts, via, 'sent', null, durationMs, now);
+      await this.outbox.publish(m, NotificationSent, {
+        notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts,
+      }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null });
+    });
+    this.logger.log({ msg: 'notification sent', notificationId: row.id, template: row.template, channel: row.channel, via }, 'DeliveryProcessor');
+  }
+
+  private async recordFailure(row: NotificationEntity, job: Job<DeliveryJobData>, error: unknown, knownValues: string[], durationMs: number): Promise<void> {
+    const now = this.clock.now();
+    const text = safeText(error, knownValues);
+    const final = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await this.dataSource.transaction(async (m) => {
+      const attempts = await this.bumpAttempts(m, row.id);
+      await m.update(NotificationEntity, { id: row.id }, {
+        lastError: text, updatedAt: now, ...(final ? { status: 'failed' as const, failedAt: now, heldUntil: null } : { status: 'queued' as const }),
+      });
+      await this.recordAttempt(m, row, attempts, this.adapters[row.channel as Channel]?.via ?? null, final ? 'gave-up' : 'failed', text, durationMs, now);
+      if (final) {
+        await this.outbox.publish(m, NotificationFailed, {
+          notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts, error: text,
+        }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null });
+      }
+    });
+    const log = { msg: final ? 'notification failed for good' : 'delivery attempt failed; will retry', notificationId: row.id, template: row.template, channel: row.channel, error: text };
+    if (final) this.logger.warn(log, 'DeliveryProcessor');
+    else this.logger.log(log, 'DeliveryProcessor');
+  }
+
+  private async bumpAttempts(m: EntityManager, id: string): Promise<number> {
+    const rows: Array<{ attempts: number }> = await m.query('UPDATE notification SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts', [id]);
+    return rows[0].attempts;
+  }
+
+  private async recordAttempt(m: EntityManager, row: NotificationEntity, attempt: number, via: string | null, outcome: string, error: string | null, durationMs: number, at: Date): Promise<void> {
+    await m.query(
+      `INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [row.id, attempt, row.channel, via, outcome, error, durationMs, at],
+    );
+  }
+}
+
+function isPermanent(error: unknown): boolean {
+  return (error instanceof DeliveryError && error.permanent) || error instanceof TemplateError;
+}
+
+/** Error text for the log and the events: bounded, with addresses and numbers masked. */
+function safeText(error: unknown, knownValues: string[]): string {
+  const text = error instanceof DeliveryError || error instanceof TemplateError ? error.message : describeError(error);
+  return scrubPersonalData(text, knownValues).slice(0, 500) || 'unknown error';
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, JsonLogger, SERVICE_CONFIG, cancel, scheduleAt } from '@ddp/platform';
+import { DataSource } from 'typeorm';
+import type { NotificationConfig } from '../notification.config';
+import { CHANNELS } from '../templates/catalogue';
+import { DeliveryQueues } from './delivery-queues';
+
+interface SyncRow {
+  id: string;
+  channel: string;
+  template: string;
+  status: string;
+  due_at: Date;
+}
+
+/**
+ * Brings BullMQ in line with the delivery log, after the transaction that changed the
+ * log has committed: rows marked `needs_sync` get their job added (a delayed job for a
+ * reminder) or removed (cancelled). Job ids are notification ids, so adding twice is a
+ * no-op and a crash between "add" and "mark" loses nothing. The same idea as the
+ * outbox, for jobs: a job never runs for a row that was rolled back.
+ */
+@Injectable()
+export class JobDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DeliveryQueues) private readonly queues: DeliveryQueues,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+  ) {}
+
+  /** Starts polling; first re-marks every pending row, so jobs lost with Redis come back. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.dataSource.query(`UPDATE notification SET needs_sync = true WHERE status IN ('scheduled', 'queued', 'held-quiet-hours') AND NOT needs_sync`);
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Called after a handler staged rows: its transaction commits right after, so look twice. */
+  wakeSoon(): void {
+    if (this.stopped) return;
+    setTimeout(() => void this.runNow(), 15).unref();
+    setTimeout(() => void this.runNow(), 150).unref();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      void this.runNow().finally(() => this.schedule(this.config.DISPATCH_POLL_MS));
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One pass (tests await it); passes never overlap. */
+  async runNow(): Promise<number> {
+    if (this.stopped) return 0;
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let total = 0;
+      try {
+        do {
+          this.again = false;
+          let n: number;
+          do {
+            n = await this.syncBatch();
+            total += n;
+          } while (n > 0 && !this.stopped);
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.logger.warn({ msg: 'job dispatch failed; will retry', error: (error as Error).message }, 'JobDispatcher');
+      } finally {
+        this.running = null;
+      }
+      return total;
+    })();
+    return this.running;
+  }
+
+  private async syncBatch(): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const rows: SyncRow[] = await m.query(
+        `SELECT id, channel, template, status, due_at FROM notification WHERE needs_sync ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+      );
+      for (const row of rows) {
+        if (row.status === 'cancelled') {
+          // The row may have moved between channels: remove a waiting job wherever it is.
+          for (const channel of CHANNELS) await cancel(this.queues.queue(channel), row.id);
+        } else if (['scheduled', 'queued', 'held-quiet-hours'].includes(row.status)) {
+          await scheduleAt(this.queues.queue(row.channel), this.clock, row.template, row.id, { notificationId: row.id, dueAt: new Date(row.due_at).toISOString() }, this.queues.jobOptions());
+        }
+      }
+      if (rows.length) await m.query('UPDATE notification SET needs_sync = false WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+}
