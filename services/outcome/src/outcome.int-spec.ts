@@ -1,0 +1,564 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, ReferralCreated, ReferralDeclined,
+  ReferralWithdrawn, SessionAttended, TOPICS,
+  type ComplianceReviewClosedData, type ComplianceReviewOpenedData, type DataOf, type DiversionCompletedData, type EventDefinition,
+  type EventEnvelope, type NoFurtherDiversionData, type RebookingRequestedData, type ReferralCreatedData, type SummonsRequestedData,
+  type SummonsRequestWithdrawnData,
+} from '@ddp/contracts';
+import type { RunningService } from '@ddp/platform';
+import {
+  aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, sendEnvelope, sleep, startTestService, testProducer,
+  testServiceEnv, waitUntil,
+} from '@ddp/testing';
+import type { Producer } from 'kafkajs';
+import { outcomeService } from './outcome.service-definition';
+import { ComplianceService } from './referrals/compliance.service';
+import { ReviewWindowJobs, reviewWindowJobId } from './reviews/review-window.jobs';
+
+const HOUR = 3_600_000;
+/** Every scheme's show-cause window is 168 h; the grace period is 30 min (default). */
+const PAST_DECISION = 169 * HOUR;
+const PAST_DEADLINE_INSIDE_GRACE = 168 * HOUR + 60_000;
+
+describe('outcome service against real Postgres, Redis and Kafka', () => {
+  let clock = new ControllableClock(new Date('2026-11-20T21:00:00Z'));
+  const env = testServiceEnv('outcome', { REDIS_PREFIX: `ddp-test-outcome-${randomUUID().slice(0, 8)}` });
+  const db = env.DATABASE_URL;
+  let service: RunningService;
+  let tap: EventTap;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    tap = await EventTap.start([TOPICS.outcome]);
+    producer = await testProducer();
+    service = await startTestService(outcomeService(env, clock));
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await tap?.stop();
+    await producer?.disconnect();
+  });
+
+  // ------------------------------------------------------------------ helpers
+
+  const iso = (d: Date) => d.toISOString();
+  const now = () => clock.now();
+
+  async function send<D extends EventDefinition>(definition: D, data: DataOf<D>, occurredAt: Date = now()): Promise<EventEnvelope<DataOf<D>>> {
+    const envelope = envelopeFor(definition, data, { occurredAt });
+    await sendEnvelope(producer, definition.topic, envelope);
+    return envelope;
+  }
+
+  async function advance(ms: number): Promise<void> {
+    clock.advance(ms);
+    await clock.notifyMoved();
+  }
+
+  async function statusOf(referralId: string): Promise<string | undefined> {
+    const rows = await queryDatabase<{ status: string }>(db, 'SELECT status FROM referral_case WHERE referral_id = $1', [referralId]);
+    return rows[0]?.status;
+  }
+
+  const waitStatus = (referralId: string, status: string) =>
+    waitUntil(async () => (await statusOf(referralId)) === status, `referral ${referralId.slice(0, 8)} to be ${status}`);
+
+  const waitFor = <T,>(type: string, referralId: string, match: (e: EventEnvelope<T>) => boolean = () => true) =>
+    tap.waitForEvent<T>(type, (e) => e.key === referralId && match(e));
+
+  const eventsOf = <T,>(type: string, referralId: string) => tap.events<T>(type, referralId);
+
+  async function refer(overrides: Partial<ReferralCreatedData> = {}): Promise<ReferralCreatedData> {
+    const encounterAt = new Date(now().getTime() - HOUR);
+    const data = aReferralCreated({ encounterAt: iso(encounterAt), assessmentDeadline: iso(new Date(encounterAt.getTime() + 26 * HOUR)), ...overrides });
+    await send(ReferralCreated, data);
+    await waitStatus(data.referralId, 'referred');
+    return data;
+  }
+
+  const SCHEMES = {
+    wmAdult: { schemeId: 'windsor-maidenhead-deferred-prosecution-pilot-adult', area: 'windsor-maidenhead', ageBand: 'adult' as const, providerId: 'cranstoun-windsor-maidenhead' },
+    wmYouth: { schemeId: 'windsor-maidenhead-pilot-youth', area: 'windsor-maidenhead', ageBand: 'youth' as const, providerId: 'cranstoun-windsor-maidenhead', bwvReference: undefined },
+    youth: { schemeId: 'thames-valley-youth-diversion', area: 'reading', ageBand: 'youth' as const, providerId: 'reading-youth-substance-misuse-service', bwvReference: undefined },
+    voluntary: { schemeId: 'west-berkshire-voluntary-pilot', area: 'west-berkshire', ageBand: 'adult' as const, providerId: 'resilience-cranstoun-west-berkshire', bwvReference: undefined },
+    druglink: { schemeId: 'thames-valley-adult-diversion-druglink', area: 'oxford', ageBand: 'adult' as const, providerId: 'druglink' },
+  };
+
+  const assessmentId = (r: ReferralCreatedData) => `ASM-${r.referralId.slice(0, 8)}`;
+  const sessionId = (r: ReferralCreatedData, n: number) => `SES-${r.referralId.slice(0, 8)}-${n}`;
+  const courseId = (r: ReferralCreatedData) => `CRS-${r.referralId.slice(0, 8)}`;
+
+  async function scheduleAssessment(r: ReferralCreatedData) {
+    const startsAt = new Date(now().getTime() + HOUR);
+    await send(AssessmentScheduled, {
+      referralId: r.referralId, appointmentId: assessmentId(r), providerId: r.providerId ?? 'druglink', startsAt: iso(startsAt),
+      endsAt: iso(new Date(startsAt.getTime() + 30 * 60_000)), modality: 'phone', deadline: r.assessmentDeadline,
+    });
+  }
+
+  async function completeAssessment(r: ReferralCreatedData, completedAt: Date = now()) {
+    await send(AssessmentCompleted, { referralId: r.referralId, appointmentId: assessmentId(r), completedAt: iso(completedAt), recordedBy: 'provider-worker-7' });
+  }
+
+  async function bookCourse(r: ReferralCreatedData, sessions = 1) {
+    const first = new Date(now().getTime() + 24 * HOUR);
+    await send(CourseBooked, {
+      referralId: r.referralId, courseId: courseId(r), providerId: r.providerId ?? 'druglink',
+      sessions: Array.from({ length: sessions }, (_, i) => ({
+        appointmentId: sessionId(r, i + 1), startsAt: iso(new Date(first.getTime() + i * 7 * 24 * HOUR)),
+        endsAt: iso(new Date(first.getTime() + i * 7 * 24 * HOUR + HOUR)), modality: 'in-person' as const,
+      })),
+    });
+  }
+
+  /** referred → assessment scheduled → assessed → on course. */
+  async function onCourse(overrides: Partial<ReferralCreatedData> = {}, sessions = 1): Promise<ReferralCreatedData> {
+    const r = await refer(overrides);
+    await scheduleAssessment(r);
+    await completeAssessment(r);
+    await bookCourse(r, sessions);
+    await waitStatus(r.referralId, 'on-course');
+    return r;
+  }
+
+  const missSession = (r: ReferralCreatedData, n: number, absenceClass: 'acceptable' | 'logistics' | 'unacceptable' = 'unacceptable', at: Date = now()) =>
+    send(CourseMissed, { referralId: r.referralId, appointmentId: sessionId(r, n), sessionNumber: n, absenceClass, recordedAt: iso(at) });
+
+  const attendSession = (r: ReferralCreatedData, n: number, at: Date = now()) =>
+    send(SessionAttended, { referralId: r.referralId, appointmentId: sessionId(r, n), sessionNumber: n, mark: 'attended', recordedAt: iso(at) });
+
+  const completeCourse = (r: ReferralCreatedData, sessionsAttended = 1, at: Date = now()) =>
+    send(CourseCompleted, { referralId: r.referralId, courseId: courseId(r), completedAt: iso(at), sessionsAttended });
+
+  async function openReviewBySessionMiss(overrides: Partial<ReferralCreatedData> = {}) {
+    const r = await onCourse(overrides);
+    await missSession(r, 1);
+    const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
+    await waitStatus(r.referralId, 'non-compliance-review');
+    return { r, opened };
+  }
+
+  async function summonsRow(referralId: string) {
+    return (await queryDatabase<{ summons_request_id: string; status: string }>(db, 'SELECT summons_request_id, status FROM summons_request WHERE referral_id = $1', [referralId]))[0];
+  }
+
+  async function reviewRows(referralId: string) {
+    return queryDatabase<{ review_id: string; status: string; resolution: string | null; superseded_resolution: string | null }>(
+      db, 'SELECT review_id, status, resolution, superseded_resolution FROM compliance_review WHERE referral_id = $1 ORDER BY opened_at', [referralId],
+    );
+  }
+
+  async function jobResult(reviewId: string): Promise<unknown> {
+    const queue = service.app.get(ReviewWindowJobs).queue;
+    return waitUntil(async () => {
+      const job = await queue.getJob(reviewWindowJobId(reviewId));
+      return job && (await job.getState()) === 'completed' ? job.returnvalue : undefined;
+    }, `window job of review ${reviewId.slice(0, 8)} to complete`);
+  }
+
+  // ---------------------------------------------------------- every scheme's consequence
+
+  it('adult deferred prosecution: an unacceptable missed session opens a review; the window closing without re-engagement requests a summons with the evidence package', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    expect(opened.data).toMatchObject({ referralId: r.referralId, trigger: 'course-missed', kind: 'session', absenceClass: 'unacceptable', schemeId: r.schemeId });
+    expect(Date.parse(opened.data.showCauseDeadline) - Date.parse(opened.data.openedAt)).toBe(168 * HOUR);
+
+    await advance(PAST_DECISION);
+    const summons = await waitFor<SummonsRequestedData>('SummonsRequested', r.referralId);
+    expect(summons.data).toMatchObject({
+      referralId: r.referralId, personRef: r.personRef, schemeId: r.schemeId, area: 'windsor-maidenhead', offenceType: 'possession',
+      bwvReference: r.bwvReference, encounterAt: r.encounterAt, substance: 'cannabis', officerCollarNumber: 'TV4172', reviewId: opened.data.reviewId,
+      showCauseDeadline: opened.data.showCauseDeadline,
+    });
+    expect(summons.data.reason).toMatch(/did not re-engage before the show-cause deadline/);
+    expect(summons.data.attendance).toEqual([
+      expect.objectContaining({ appointmentId: assessmentId(r), kind: 'assessment', mark: 'attended' }),
+      expect.objectContaining({ appointmentId: sessionId(r, 1), kind: 'session', mark: 'did-not-attend', absenceClass: 'unacceptable', sessionNumber: 1 }),
+    ]);
+    const closed = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId);
+    expect(closed.data).toMatchObject({ reviewId: opened.data.reviewId, resolution: 'summons-requested', summonsRequestId: summons.data.summonsRequestId });
+    expect(await statusOf(r.referralId)).toBe('summons-requested');
+    expect(eventsOf('NoFurtherDiversion', r.referralId)).toHaveLength(0);
+    const [rc] = await queryDatabase<{ crime_outcome_code: number }>(db, 'SELECT crime_outcome_code FROM referral_case WHERE referral_id = $1', [r.referralId]);
+    expect(rc.crime_outcome_code).toBe(1);
+  });
+
+  it('force-wide youth scheme: the first unacceptable miss is within tolerance (rebooked); the second opens a review that ends in a summons request', async () => {
+    const r = await onCourse(SCHEMES.youth, 6);
+    await attendSession(r, 1);
+    await missSession(r, 2);
+    const rebook = await waitFor<RebookingRequestedData>('RebookingRequested', r.referralId);
+    expect(rebook.data).toMatchObject({ appointmentId: sessionId(r, 2), absenceClass: 'unacceptable', countsAsFailure: true, kind: 'session' });
+    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+
+    await missSession(r, 3);
+    const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
+    expect(opened.data.appointmentId).toBe(sessionId(r, 3));
+    await advance(PAST_DECISION);
+    const summons = await waitFor<SummonsRequestedData>('SummonsRequested', r.referralId);
+    expect(summons.data).toMatchObject({ schemeId: 'thames-valley-youth-diversion', ageBand: 'youth' });
+    expect(summons.data.attendance.map((a) => `${a.kind}:${a.mark}`)).toEqual(['assessment:attended', 'session:attended', 'session:did-not-attend', 'session:did-not-attend']);
+    await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'summons-requested');
+  });
+
+  it('voluntary pilot (West Berkshire): an unclassified missed assessment ends in no further diversion, never a summons', async () => {
+    const r = await refer(SCHEMES.voluntary);
+    await scheduleAssessment(r);
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'deadline' });
+    const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
+    expect(opened.data).toMatchObject({ trigger: 'assessment-missed', kind: 'assessment' });
+    await advance(PAST_DECISION);
+    const nfd = await waitFor<NoFurtherDiversionData>('NoFurtherDiversion', r.referralId);
+    expect(nfd.data).toMatchObject({ personRef: r.personRef, schemeId: 'west-berkshire-voluntary-pilot', area: 'west-berkshire', reviewId: opened.data.reviewId });
+    await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'no-further-diversion');
+    await waitStatus(r.referralId, 'no-further-diversion');
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    expect(await summonsRow(r.referralId)).toBeUndefined();
+  });
+
+  it('Windsor & Maidenhead under-18s: no further diversion, never a summons', async () => {
+    const { r } = await openReviewBySessionMiss(SCHEMES.wmYouth);
+    await advance(PAST_DECISION);
+    await waitFor<NoFurtherDiversionData>('NoFurtherDiversion', r.referralId);
+    await waitStatus(r.referralId, 'no-further-diversion');
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+  });
+
+  it('completion: Outcome 22 for adult deferred prosecution, Outcome 8 for the youth scheme', async () => {
+    const adult = await onCourse(SCHEMES.druglink);
+    const youth = await onCourse(SCHEMES.youth, 6);
+    await attendSession(adult, 1);
+    await completeCourse(adult, 1);
+    for (let n = 1; n <= 6; n++) await attendSession(youth, n);
+    await completeCourse(youth, 6);
+    const a = await waitFor<DiversionCompletedData>('DiversionCompleted', adult.referralId);
+    const y = await waitFor<DiversionCompletedData>('DiversionCompleted', youth.referralId);
+    expect(a.data).toMatchObject({ crimeOutcomeCode: 22, ending: 'completed', personRef: adult.personRef, schemeId: 'thames-valley-adult-diversion-druglink', area: 'oxford' });
+    expect(y.data).toMatchObject({ crimeOutcomeCode: 8, ending: 'completed', schemeId: 'thames-valley-youth-diversion' });
+    await waitStatus(adult.referralId, 'completed');
+    await waitStatus(youth.referralId, 'completed');
+  });
+
+  it('acceptable and logistics absences ask for a rebooking and open no review', async () => {
+    const r = await refer(SCHEMES.druglink);
+    await scheduleAssessment(r);
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'provider', absenceClass: 'logistics' });
+    const first = await waitFor<RebookingRequestedData>('RebookingRequested', r.referralId);
+    expect(first.data).toMatchObject({ appointmentId: assessmentId(r), absenceClass: 'logistics', countsAsFailure: false, kind: 'assessment' });
+    await waitStatus(r.referralId, 'assessment-scheduled');
+    await completeAssessment(r);
+    await bookCourse(r);
+    await waitStatus(r.referralId, 'on-course');
+    await missSession(r, 1, 'acceptable');
+    await waitFor<RebookingRequestedData>('RebookingRequested', r.referralId, (e) => e.data.absenceClass === 'acceptable');
+    await missSession(r, 1, 'logistics');
+    await waitUntil(() => eventsOf('RebookingRequested', r.referralId).length === 3, 'three rebooking requests');
+    expect(await statusOf(r.referralId)).toBe('on-course');
+    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+    expect(await reviewRows(r.referralId)).toEqual([]);
+  });
+
+  // ----------------------------------------------------------- order and redelivery
+
+  it('a scheduling event that overtakes its ReferralCreated is kept and applied, in order, when the referral arrives', async () => {
+    const r = aReferralCreated({ ...SCHEMES.wmAdult, encounterAt: iso(new Date(now().getTime() - HOUR)), assessmentDeadline: iso(new Date(now().getTime() + 25 * HOUR)) });
+    await scheduleAssessment(r);
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'provider', absenceClass: 'unacceptable' });
+    await waitUntil(async () => (await queryDatabase(db, 'SELECT 1 FROM deferred_event WHERE referral_id = $1', [r.referralId])).length === 2, 'both events deferred');
+    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+
+    await send(ReferralCreated, r);
+    await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
+    await waitStatus(r.referralId, 'non-compliance-review');
+    const replayed = await queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM deferred_event WHERE referral_id = $1 AND replayed_at IS NOT NULL', [r.referralId]);
+    expect(replayed[0].n).toBe(2);
+    // Close this journey so later clock moves have nothing of it left to decide.
+    await attendSession(r, 1);
+    await waitFor('ComplianceReviewClosed', r.referralId);
+  });
+
+  it('redelivery: the same envelopes produced twice have one effect (one referral, one review, one summons request)', async () => {
+    const r = aReferralCreated({ ...SCHEMES.wmAdult, encounterAt: iso(new Date(now().getTime() - HOUR)) });
+    const created = envelopeFor(ReferralCreated, r, { occurredAt: now() });
+    await sendEnvelope(producer, TOPICS.referral, created);
+    await sendEnvelope(producer, TOPICS.referral, created);
+    await waitStatus(r.referralId, 'referred');
+    await scheduleAssessment(r);
+    await completeAssessment(r);
+    await bookCourse(r);
+    await waitStatus(r.referralId, 'on-course');
+    const missed = envelopeFor(CourseMissed, { referralId: r.referralId, appointmentId: sessionId(r, 1), sessionNumber: 1, absenceClass: 'unacceptable', recordedAt: iso(now()) }, { occurredAt: now() });
+    await sendEnvelope(producer, TOPICS.scheduling, missed);
+    await sendEnvelope(producer, TOPICS.scheduling, missed);
+    await waitFor('ComplianceReviewOpened', r.referralId);
+    await advance(PAST_DECISION);
+    await waitFor('SummonsRequested', r.referralId);
+    await sendEnvelope(producer, TOPICS.scheduling, missed); // a third time, after the decision
+    await waitFor('ComplianceReviewClosed', r.referralId);
+    await sleep(1500);
+    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(1);
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+    expect(eventsOf('ComplianceReviewClosed', r.referralId)).toHaveLength(1);
+    expect(await reviewRows(r.referralId)).toHaveLength(1);
+    const attendance = await queryDatabase(db, "SELECT 1 FROM attendance_record WHERE referral_id = $1 AND kind = 'session'", [r.referralId]);
+    expect(attendance).toHaveLength(1);
+  });
+
+  // ------------------------------------------------------- the attendance-versus-window race
+
+  it('race, attendance first: a session attended inside the window excuses the review; the window job then does nothing; completion is Outcome 22', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    await attendSession(r, 1, new Date(now().getTime() + 2 * HOUR));
+    const closed = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId);
+    expect(closed.data).toMatchObject({ reviewId: opened.data.reviewId, resolution: 'excused' });
+    await waitStatus(r.referralId, 'on-course');
+
+    await advance(PAST_DECISION);
+    expect(await jobResult(opened.data.reviewId)).toBe('already-excused');
+    await completeCourse(r, 1);
+    const done = await waitFor<DiversionCompletedData>('DiversionCompleted', r.referralId);
+    expect(done.data).toMatchObject({ crimeOutcomeCode: 22, ending: 'excused-completed' });
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+  });
+
+  it('race, window job first: an attendance that happened before the deadline but arrives after the decision withdraws the pending summons request automatically', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.druglink);
+    await advance(PAST_DECISION);
+    const summons = await waitFor<SummonsRequestedData>('SummonsRequested', r.referralId);
+    await waitStatus(r.referralId, 'summons-requested');
+
+    // The provider recorded the attendance two hours before the deadline; it reaches us now.
+    await attendSession(r, 1, new Date(Date.parse(opened.data.showCauseDeadline) - 2 * HOUR));
+    const withdrawn = await waitFor<SummonsRequestWithdrawnData>('SummonsRequestWithdrawn', r.referralId);
+    expect(withdrawn.data).toMatchObject({ summonsRequestId: summons.data.summonsRequestId, automatic: true, withdrawnBy: 'outcome-service' });
+    const corrected = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId, (e) => e.data.resolution === 'excused');
+    expect(corrected.data).toMatchObject({ reviewId: opened.data.reviewId, supersedesResolution: 'summons-requested' });
+    await waitStatus(r.referralId, 'on-course');
+    expect(await summonsRow(r.referralId)).toMatchObject({ status: 'withdrawn' });
+    expect(await reviewRows(r.referralId)).toEqual([expect.objectContaining({ resolution: 'excused', superseded_resolution: 'summons-requested' })]);
+
+    await completeCourse(r, 1);
+    const done = await waitFor<DiversionCompletedData>('DiversionCompleted', r.referralId);
+    expect(done.data).toMatchObject({ crimeOutcomeCode: 22, ending: 'excused-completed' });
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+  });
+
+  it('race, window job first under a no-further-diversion scheme: the decision is superseded by the late in-window attendance', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.voluntary);
+    await advance(PAST_DECISION);
+    await waitFor('NoFurtherDiversion', r.referralId);
+    await waitStatus(r.referralId, 'no-further-diversion');
+    await attendSession(r, 1, new Date(Date.parse(opened.data.showCauseDeadline) - HOUR));
+    const corrected = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId, (e) => e.data.resolution === 'excused');
+    expect(corrected.data.supersedesResolution).toBe('no-further-diversion');
+    await waitStatus(r.referralId, 'on-course');
+  });
+
+  it('race: an attendance that happened after the deadline does not excuse, even when it arrives before the window job runs', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    await advance(PAST_DEADLINE_INSIDE_GRACE);
+    const late = await attendSession(r, 1);
+    await waitUntil(async () => (await queryDatabase(db, 'SELECT 1 FROM attendance_record WHERE source_event_id = $1', [late.eventId])).length === 1, 'late attendance recorded');
+    expect((await reviewRows(r.referralId))[0].status).toBe('open');
+    await advance(HOUR);
+    await waitFor('SummonsRequested', r.referralId);
+    expect(await jobResult(opened.data.reviewId)).toBe('summons-requested');
+  });
+
+  // ------------------------------------------------------------------- people's actions
+
+  it('a supervisor excuses a review inside its window; refused once it is closed or after the deadline', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    const bad = await postJson(`${service.url}/v1/reviews/${opened.data.reviewId}/excuse`, { excusedBy: 'SGT-1' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'reason' })]);
+
+    const ok = await postJson(`${service.url}/v1/reviews/${opened.data.reviewId}/excuse`, { excusedBy: 'SGT-2231', reason: 'Admitted to hospital on the day' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ status: 'closed', resolution: 'excused', closedBy: 'SGT-2231' });
+    const closed = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId);
+    expect(closed.data).toMatchObject({ resolution: 'excused', closedBy: 'SGT-2231' });
+    expect(await statusOf(r.referralId)).toBe('excused');
+    const again = await postJson(`${service.url}/v1/reviews/${opened.data.reviewId}/excuse`, { excusedBy: 'SGT-2231', reason: 'again' });
+    expect(again).toMatchObject({ status: 409, body: { code: 'review-closed' } });
+
+    // The person misses the rebooked session too: a new review, and this time the deadline passes.
+    await missSession(r, 1);
+    const second = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId, (e) => e.data.reviewId !== opened.data.reviewId);
+    await advance(PAST_DEADLINE_INSIDE_GRACE);
+    const late = await postJson(`${service.url}/v1/reviews/${second.data.reviewId}/excuse`, { excusedBy: 'SGT-2231', reason: 'too late' });
+    expect(late).toMatchObject({ status: 409, body: { code: 'window-closed' } });
+    await advance(HOUR);
+    await waitFor('SummonsRequested', r.referralId);
+  });
+
+  it('a referral withdrawn during an open review closes the review as withdrawn; the window then does nothing', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    await send(ReferralWithdrawn, { referralId: r.referralId, reasonCode: 'evidential-issue', withdrawnBy: 'SGT-9', withdrawnAt: iso(now()) });
+    await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'withdrawn');
+    await waitStatus(r.referralId, 'withdrawn');
+    await advance(PAST_DECISION);
+    expect(await jobResult(opened.data.reviewId)).toBe('already-withdrawn');
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+  });
+
+  it('courts unit API: list with filters, the evidence package, acknowledge, court result, and withdraw only while pending', async () => {
+    const a = (await openReviewBySessionMiss({ ...SCHEMES.wmAdult, area: 'windsor-maidenhead' })).r;
+    const b = (await openReviewBySessionMiss({ ...SCHEMES.druglink, area: 'slough' })).r;
+    await advance(PAST_DECISION);
+    const sa = await waitFor<SummonsRequestedData>('SummonsRequested', a.referralId);
+    const sb = await waitFor<SummonsRequestedData>('SummonsRequested', b.referralId);
+    const base = `${service.url}/v1/summons-requests`;
+
+    const list = await getJson(`${base}?status=pending&area=slough&from=${iso(new Date(now().getTime() - HOUR))}`);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i: { summonsRequestId: string }) => i.summonsRequestId)).toContain(sb.data.summonsRequestId);
+    expect(list.body.items.every((i: { area: string; status: string }) => i.area === 'slough' && i.status === 'pending')).toBe(true);
+    expect((await getJson(`${base}?area=slough&to=2020-01-01`)).body.items).toEqual([]);
+    expect((await getJson(`${base}?status=nonsense`)).status).toBe(400);
+
+    const one = await getJson(`${base}/${sa.data.summonsRequestId}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      status: 'pending', referralId: a.referralId,
+      evidence: { offence: { type: 'possession', substance: 'cannabis', drugClass: 'B' }, bwvReference: a.bwvReference, encounterAt: a.encounterAt, officerCollarNumber: 'TV4172' },
+    });
+    expect(one.body.evidence.attendance).toHaveLength(2);
+    expect(one.body.evidence.reason).toMatch(/show-cause deadline/);
+    expect((await getJson(`${base}/${randomUUID()}`)).status).toBe(404);
+
+    expect((await postJson(`${base}/${sa.data.summonsRequestId}/acknowledge`, {})).status).toBe(400);
+    expect((await postJson(`${base}/${sa.data.summonsRequestId}/court-result`, { result: 'summons-issued', recordedBy: 'CU-1' })).body).toMatchObject({ code: 'not-acknowledged' });
+    const ack = await postJson(`${base}/${sa.data.summonsRequestId}/acknowledge`, { acknowledgedBy: 'CU-0412' });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledged: { by: 'CU-0412', at: expect.any(String) } });
+    expect((await postJson(`${base}/${sa.data.summonsRequestId}/acknowledge`, { acknowledgedBy: 'CU-0412' })).body).toMatchObject({ code: 'not-pending' });
+    const refused = await postJson(`${base}/${sa.data.summonsRequestId}/withdraw`, { withdrawnBy: 'SGT-2231', reason: 'changed my mind' });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'not-pending' } });
+
+    const result = await postJson(`${base}/${sa.data.summonsRequestId}/court-result`, { result: 'summons-issued', recordedBy: 'CU-0412', hearingDate: '2027-01-14' });
+    expect(result.status).toBe(200);
+    const final = await postJson(`${base}/${sa.data.summonsRequestId}/court-result`, { result: 'guilty', recordedBy: 'CU-0007', notes: 'fined' });
+    expect(final.body).toMatchObject({ status: 'court-result-recorded', courtResult: { result: 'guilty', recordedBy: 'CU-0007', notes: 'fined' } });
+    expect(final.body.history.map((h: { action: string }) => h.action)).toEqual(['requested', 'acknowledged', 'court-result-recorded', 'court-result-recorded']);
+    expect(final.body.history[3].detail).toMatchObject({ supersedes: 'summons-issued' });
+
+    const withdraw = await postJson(`${base}/${sb.data.summonsRequestId}/withdraw`, { withdrawnBy: 'SGT-2231', reason: 'Medical evidence received for the day of the session' });
+    expect(withdraw.status).toBe(200);
+    expect(withdraw.body).toMatchObject({ status: 'withdrawn', withdrawn: { by: 'SGT-2231', automatic: false } });
+    const event = await waitFor<SummonsRequestWithdrawnData>('SummonsRequestWithdrawn', b.referralId);
+    expect(event.data).toMatchObject({ summonsRequestId: sb.data.summonsRequestId, withdrawnBy: 'SGT-2231', reason: 'Medical evidence received for the day of the session' });
+    expect((await postJson(`${base}/${sb.data.summonsRequestId}/withdraw`, { withdrawnBy: 'SGT-2231', reason: 'twice' })).body).toMatchObject({ code: 'not-pending' });
+    expect((await postJson(`${base}/${sb.data.summonsRequestId}/acknowledge`, { acknowledgedBy: 'CU-1' })).status).toBe(409);
+
+    // An in-window attendance arriving after acknowledgement is recorded on the request, not acted on.
+    await attendSession(a, 1, new Date(Date.parse(sa.data.showCauseDeadline!) - HOUR));
+    await waitUntil(async () => (await getJson(`${base}/${sa.data.summonsRequestId}`)).body.lateReengagementAt, 'late re-engagement recorded on the request');
+    expect((await getJson(`${base}/${sa.data.summonsRequestId}`)).body.status).toBe('court-result-recorded');
+    expect(eventsOf('SummonsRequestWithdrawn', a.referralId)).toHaveLength(0);
+  });
+
+  // ------------------------------------------------------------ restarts and replicas
+
+  it('restart between the review opening and the window closing: the job survives in Redis and fires once', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    await service.stop();
+    // A new clock for the new instance (the old instance's listener stays on the old one).
+    clock = new ControllableClock(clock.now());
+    service = await startTestService(outcomeService(env, clock), { fresh: false });
+    const job = await service.app.get(ReviewWindowJobs).queue.getJob(reviewWindowJobId(opened.data.reviewId));
+    expect(await job?.getState()).toBe('delayed');
+    await advance(PAST_DECISION);
+    await waitFor('SummonsRequested', r.referralId);
+    await sleep(1000);
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+  });
+
+  it('several replicas deciding the same window at once (and again): exactly one summons request', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    clock.advance(PAST_DECISION); // no notify: the job stays delayed; the replicas race by hand
+    const otherClock = new ControllableClock(clock.now());
+    const replica = await startTestService(outcomeService(env, otherClock), { fresh: false });
+    try {
+      const a = service.app.get(ComplianceService);
+      const b = replica.app.get(ComplianceService);
+      const results = await Promise.all([a.closeWindow(opened.data), b.closeWindow(opened.data), a.closeWindow(opened.data), b.closeWindow(opened.data)]);
+      expect(results.filter((x) => x === 'summons-requested')).toHaveLength(1);
+      expect(results.filter((x) => x === 'already-summons-requested')).toHaveLength(3);
+    } finally {
+      await replica.stop();
+    }
+    await clock.notifyMoved(); // the real job now runs too, and finds the review decided
+    expect(await jobResult(opened.data.reviewId)).toBe('already-summons-requested');
+    await waitFor('SummonsRequested', r.referralId);
+    await sleep(1000);
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+    expect(await queryDatabase(db, 'SELECT 1 FROM summons_request WHERE referral_id = $1', [r.referralId])).toHaveLength(1);
+  });
+
+  // -------------------------------------------------------------------- the figures
+
+  it('scheme figures match a known set of journeys (counts, rates, fairness dimensions, reference figures)', async () => {
+    // Cohort: youth scheme, Oxford, March 2025 (a month no other test uses).
+    const youth = (sex: 'female' | 'male' | undefined) => ({
+      schemeId: 'thames-valley-youth-diversion', area: 'oxford', ageBand: 'youth' as const, providerId: 'oxford-youth-substance-misuse-service', bwvReference: undefined,
+      encounterAt: '2025-03-10T19:00:00Z', assessmentDeadline: '2025-03-11T23:59:59.999Z', ...(sex ? { equality: { sex } } : {}),
+    });
+    const within = new Date('2025-03-11T10:00:00Z');
+    const late = new Date('2025-03-12T10:00:00Z');
+    const y1 = await refer(youth('female'));
+    const y2 = await refer(youth('male'));
+    const y3 = await refer(youth('male'));
+    const y4 = await refer(youth('female'));
+    const y5 = await refer(youth(undefined));
+    await send(ReferralDeclined, {
+      referralId: randomUUID(), encounterId: 'ENC-d1', personRef: 'PNC-d1', area: 'oxford', ageBand: 'youth', reasons: ['quantity-above-threshold'],
+      schemeConsidered: 'thames-valley-youth-diversion', encounterAt: '2025-03-20T12:00:00Z', officerCollarNumber: 'TV1', equality: { sex: 'female' },
+    });
+    for (const [r, at] of [[y1, within], [y2, within], [y3, late], [y5, within]] as const) {
+      await scheduleAssessment(r);
+      await completeAssessment(r, at);
+      await bookCourse(r, 6);
+    }
+    await send(ReferralWithdrawn, { referralId: y4.referralId, reasonCode: 'referred-in-error', withdrawnBy: 'SGT-9', withdrawnAt: iso(now()) });
+    for (const r of [y1, y2]) await completeCourse(r, 6);
+    await missSession(y3, 1);
+    await missSession(y3, 2);
+    await waitFor('ComplianceReviewOpened', y3.referralId);
+    await advance(PAST_DECISION);
+    await waitFor('SummonsRequested', y3.referralId);
+    await waitStatus(y4.referralId, 'withdrawn');
+    await waitStatus(y1.referralId, 'completed');
+    await waitStatus(y2.referralId, 'completed');
+
+    const url = `${service.url}/v1/stats?schemeId=thames-valley-youth-diversion&area=oxford&from=2025-03&to=2025-03`;
+    const stats = await waitUntil(async () => {
+      const res = await getJson(url);
+      return res.body?.totals?.counts?.declines === 1 && res.body.totals.counts.summonsRequests === 1 ? res.body : undefined;
+    }, 'the figures');
+    expect(stats.totals.counts).toEqual({
+      referrals: 5, declines: 1, withdrawals: 1, assessmentsCompleted: 4, assessmentsWithinDeadline: 3, completions: 2,
+      reviewsOpened: 1, reviewsExcused: 0, summonsRequests: 1, summonsWithdrawn: 0, noFurtherDiversions: 0,
+    });
+    expect(stats.totals.rates).toEqual({
+      cohort: 4, completionRate: 0.5, engagementRate: 1, assessmentWithinDeadlineRate: 0.75, shareNotSentToCourt: 0.75, noFurtherDiversionRate: 0, declineShare: 0.1667,
+    });
+    expect(stats.rows).toEqual([expect.objectContaining({ schemeId: 'thames-valley-youth-diversion', area: 'oxford', month: '2025-03' })]);
+
+    const bySex = (await getJson(`${url}&by=sex`)).body;
+    const cell = (sex: string) => bySex.rows.find((row: { sex: string }) => row.sex === sex);
+    expect(cell('female').counts).toMatchObject({ referrals: 2, declines: 1, withdrawals: 1, completions: 1 });
+    expect(cell('female').rates.completionRate).toBe(1);
+    expect(cell('male').counts).toMatchObject({ referrals: 2, completions: 1, summonsRequests: 1 });
+    expect(cell('male').rates).toMatchObject({ completionRate: 0.5, shareNotSentToCourt: 0.5 });
+    expect(cell('not-recorded').counts).toMatchObject({ referrals: 1, completions: 0 });
+
+    const refs = stats.referenceFigures as Array<{ id: string; kind: string; value: number; source: string; platform: { value: number } }>;
+    expect(refs.map((f) => f.id).sort()).toEqual(['youth-completion', 'youth-engagement']);
+    expect(refs.every((f) => f.kind === 'reference' && f.source.startsWith('seeds/'))).toBe(true);
+    expect(refs.find((f) => f.id === 'youth-completion')).toMatchObject({ value: 0.8, platform: { value: 0.5 } });
+    expect((await getJson(`${url}&by=colour`)).status).toBe(400);
+  });
+});
