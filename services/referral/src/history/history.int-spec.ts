@@ -120,6 +120,30 @@ describe('diversion history read model (real Postgres and Kafka)', () => {
     ]);
   });
 
+  it("follows the outcome service's correction of a late re-engagement: summons withdrawn automatically, review excused", async () => {
+    const personRef = `PNC-${randomUUID().slice(0, 8)}`;
+    const adult = { personRef, dateOfBirth: '1988-03-03' };
+    const first = await post(anEncounter({ occurredAt: '2026-05-01T21:00:00Z', area: 'slough', person: adult }));
+    const reviewId = randomUUID();
+    const summonsRequestId = randomUUID();
+    await publishEvent(producer, SummonsRequested, {
+      referralId: first.referralId, summonsRequestId, personRef, schemeId: 'thames-valley-adult-diversion-druglink', area: 'slough',
+      offenceType: 'possession', encounterAt: '2026-05-01T21:00:00Z', reason: 'no engagement in the window', attendance: [], requestedAt: '2026-06-01T10:00:00Z',
+    }, { key: first.referralId, producer: 'outcome' });
+    await outcomeBecomes(first.referralId, 'summons-requested');
+    expect((await getJson(`${service.url}/v1/referrals/${first.referralId}`)).body.status).toBe('summons-requested');
+
+    await publishEvent(producer, SummonsRequestWithdrawn, {
+      referralId: first.referralId, summonsRequestId, withdrawnBy: 'system', reason: 're-engaged inside the window', withdrawnAt: '2026-06-02T10:00:00Z', automatic: true,
+    }, { key: first.referralId, producer: 'outcome' });
+    await publishEvent(producer, ComplianceReviewClosed, {
+      referralId: first.referralId, reviewId, resolution: 'excused', closedAt: '2026-06-02T10:00:00Z', supersedesResolution: 'summons-requested',
+    }, { key: first.referralId, producer: 'outcome' });
+    await outcomeBecomes(first.referralId, 'excused');
+    await waitUntil(async () => (await getJson(`${service.url}/v1/referrals/${first.referralId}`)).body.status === 'excused', 'the referral excused');
+    expect((await post(anEncounter({ occurredAt: '2026-07-01T21:00:00Z', area: 'slough', person: adult }))).decision).toBe('referred');
+  });
+
   it('builds history from the outcome events alone (a diversion this deployment never decided)', async () => {
     const personRef = `PNC-${randomUUID().slice(0, 8)}`;
     const elsewhere = randomUUID();

@@ -27,7 +27,9 @@ describe('timeline descriptions', () => {
     ['ComplianceReviewClosed', { referralId: 'r', reviewId: 'v', resolution: 'excused', closedAt: '2026-12-01T10:00:00Z' },
       'Compliance review closed: excused, they re-engaged.', 'excused'],
     ['SummonsRequestWithdrawn', { referralId: 'r', summonsRequestId: 's', withdrawnBy: 'sgt-1', reason: 'attendance was recorded late', withdrawnAt: '2026-12-01T10:00:00Z' },
-      'Summons request withdrawn by sgt-1: attendance was recorded late', 'withdrawn'],
+      'Summons request withdrawn by sgt-1: attendance was recorded late', null],
+    ['ComplianceReviewClosed', { referralId: 'r', reviewId: 'v', resolution: 'excused', closedAt: '2026-12-01T10:00:00Z', supersedesResolution: 'summons-requested' },
+      'Compliance review corrected to excused: they re-engaged inside the window (replaces summons-requested).', 'excused'],
   ])('%s: one line and its status', (type, data, summary, status) => {
     expect(describeEvent(envelope(type, data))).toEqual({ summary, status });
   });
@@ -58,11 +60,24 @@ describe('status from the timeline', () => {
     ])).toBe('withdrawn');
   });
 
-  it('lets a later ending replace an earlier one (a withdrawn summons request)', () => {
+  it('lets a later ending replace an earlier one', () => {
     expect(foldStatus([
       entry('summons-requested', '2026-12-01T10:00:00Z', '1'),
       entry('withdrawn', '2026-12-02T10:00:00Z', '2'),
     ])).toBe('withdrawn');
+  });
+
+  it('lets the outcome service correct a summons request or no-further-diversion to excused, and nothing else', () => {
+    for (const ending of ['summons-requested', 'no-further-diversion'] as const) {
+      expect(foldStatus([entry(ending, '2026-12-01T10:00:00Z', '1'), entry('excused', '2026-12-02T10:00:00Z', '2')])).toBe('excused');
+    }
+    for (const ending of ['completed', 'withdrawn'] as const) {
+      expect(foldStatus([entry(ending, '2026-12-01T10:00:00Z', '1'), entry('excused', '2026-12-02T10:00:00Z', '2')])).toBe(ending);
+    }
+    // ...and a reinstated summons request ends it again.
+    expect(foldStatus([
+      entry('summons-requested', '2026-12-01T10:00:00Z', '1'), entry('excused', '2026-12-02T10:00:00Z', '2'), entry('summons-requested', '2026-12-20T10:00:00Z', '3'),
+    ])).toBe('summons-requested');
   });
 
   it('breaks ties in time by arrival', () => {

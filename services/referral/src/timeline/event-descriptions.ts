@@ -74,15 +74,19 @@ const DESCRIBERS: Record<string, Describe> = {
     status: 'non-compliance-review',
   }),
   ComplianceReviewClosed: (d: ComplianceReviewClosedData) => ({
-    summary: `Compliance review closed: ${d.resolution === 'excused' ? 'excused, they re-engaged' : d.resolution}.`,
+    summary: d.supersedesResolution
+      ? `Compliance review corrected to excused: they re-engaged inside the window (replaces ${d.supersedesResolution}).`
+      : `Compliance review closed: ${d.resolution === 'excused' ? 'excused, they re-engaged' : d.resolution}.`,
     status: d.resolution as ReferralStatus,
   }),
   RebookingRequested: (d: RebookingRequestedData) => ({ summary: `Absence accepted (${d.absenceClass}); the provider is asked to rebook.`, status: null }),
   SummonsRequested: (d: SummonsRequestedData) => ({ summary: `Summons requested from the courts unit: ${clip(d.reason)}`, status: 'summons-requested' }),
   NoFurtherDiversion: (d: NoFurtherDiversionData) => ({ summary: `No further diversion: ${clip(d.reason)}`, status: 'no-further-diversion' }),
+  // The referral keeps its status (as in the outcome service): an automatic withdrawal is
+  // followed by the review's correction to 'excused' (ComplianceReviewClosed).
   SummonsRequestWithdrawn: (d: SummonsRequestWithdrawnData) => ({
-    summary: `Summons request withdrawn by ${d.withdrawnBy}: ${clip(d.reason)}`,
-    status: 'withdrawn',
+    summary: `Summons request withdrawn ${d.automatic ? 'automatically' : `by ${d.withdrawnBy}`}: ${clip(d.reason)}`,
+    status: null,
   }),
 };
 
@@ -95,12 +99,15 @@ export function describeEvent(envelope: EventEnvelope): EventDescription | undef
 }
 
 const isTerminal = (status: ShownStatus) => status === 'declined' || (TERMINAL_STATUSES as readonly string[]).includes(status);
+/** Endings the outcome service may correct to 'excused' (a re-engagement inside the window that arrived late). */
+const CORRECTABLE: readonly ShownStatus[] = ['summons-requested', 'no-further-diversion'];
 
 /**
  * The current status from the timeline's status-bearing entries, in the order things
  * happened (occurredAt; events from different topics arrive in any order). The latest
  * status wins, except that once a referral has ended (a terminal status) only another
- * ending replaces it: a late scheduling event cannot bring a withdrawn referral back.
+ * ending replaces it, or an 'excused' correcting a summons request or no-further-diversion:
+ * a late scheduling event cannot bring a withdrawn referral back.
  */
 export function foldStatus(entries: ReadonlyArray<{ status: ShownStatus | null; occurredAt: Date; id?: string }>): ShownStatus | undefined {
   const ordered = [...entries]
@@ -109,7 +116,7 @@ export function foldStatus(entries: ReadonlyArray<{ status: ShownStatus | null; 
   let status: ShownStatus | undefined;
   for (const entry of ordered) {
     const next = entry.status as ShownStatus;
-    if (status === undefined || !isTerminal(status) || isTerminal(next)) status = next;
+    if (status === undefined || !isTerminal(status) || isTerminal(next) || (next === 'excused' && CORRECTABLE.includes(status))) status = next;
   }
   return status;
 }
