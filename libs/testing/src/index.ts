@@ -8,3 +8,4 @@ export * from './stack';
 export * from './diversion-events';
 export * from './local-servers';
 export { ControllableClock } from '@ddp/platform';
+export * from './scheduling';

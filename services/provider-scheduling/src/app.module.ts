@@ -1,11 +1,32 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type Clock } from '@ddp/platform';
-import { AppointmentEntity } from './assessments/appointment.entity';
-import { ReferralsConsumer } from './assessments/referrals.consumer';
+import { ProviderApiService } from './api/provider-api.service';
+import { ProvidersController } from './api/providers.controller';
+import { AppointmentEntity } from './appointments/appointment.entity';
+import { AppointmentStore } from './appointments/appointment-store';
+import { AssessmentRecordEntity } from './appointments/assessment-record.entity';
+import { AttendanceEntity } from './appointments/attendance.entity';
+import { AssessmentService } from './assessments/assessment.service';
+import { Transactions } from './common/transactions';
+import { CourseEntity } from './courses/course.entity';
+import { CourseService } from './courses/course.service';
+import { OutcomeEventsConsumer } from './events/outcome-events.consumer';
+import { ReferralEventsConsumer } from './events/referral-events.consumer';
+import { SchedulingBootstrap } from './jobs/scheduling-bootstrap';
+import { SchedulingJobs } from './jobs/scheduling-jobs';
 import { PROVIDER_SCHEDULING_MIGRATIONS } from './migrations';
 import type { ProviderSchedulingConfig } from './provider-scheduling.config';
+import { ProviderDirectory } from './providers/provider-directory';
+import { ReferralClosing } from './referrals/referral-closing.service';
+import { ReferralLifecycle } from './referrals/referral-lifecycle';
+import { ReferralStatusChangeEntity } from './referrals/referral-status-change.entity';
+import { SchedulingReferralEntity } from './referrals/scheduling-referral.entity';
+import { ProviderSlotEntity } from './slots/provider-slot.entity';
+import { SlotBooking } from './slots/slot-booking.service';
 
-export const PROVIDER_SCHEDULING_ENTITIES = [AppointmentEntity];
+export const PROVIDER_SCHEDULING_ENTITIES = [
+  SchedulingReferralEntity, ReferralStatusChangeEntity, AppointmentEntity, AssessmentRecordEntity, AttendanceEntity, CourseEntity, ProviderSlotEntity,
+];
 
 @Module({})
 export class ProviderSchedulingAppModule {
@@ -17,7 +38,11 @@ export class ProviderSchedulingAppModule {
           service: 'provider-scheduling', config, entities: PROVIDER_SCHEDULING_ENTITIES, migrations: PROVIDER_SCHEDULING_MIGRATIONS, clock,
         }),
       ],
-      controllers: [ReferralsConsumer],
+      controllers: [ReferralEventsConsumer, OutcomeEventsConsumer, ProvidersController],
+      providers: [
+        ProviderDirectory, SlotBooking, SchedulingJobs, Transactions, ReferralLifecycle, AppointmentStore, AssessmentService, CourseService,
+        ReferralClosing, ProviderApiService, SchedulingBootstrap,
+      ],
     };
   }
 }

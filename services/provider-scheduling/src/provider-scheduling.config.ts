@@ -1,7 +1,64 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { ServiceConfig, loadConfig } from '@ddp/platform';
 
+/** PROVIDER_BOOKING_OVERRIDES must be a JSON object of provider id → booking profile fields. */
+@ValidatorConstraint({ name: 'bookingOverrides' })
+class BookingOverridesJson implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      const parsed = JSON.parse(value);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
+      return Object.values(parsed).every(
+        (v) =>
+          v !== null && typeof v === 'object' &&
+          Object.entries(v as Record<string, unknown>).every(
+            ([k, n]) => ['assessorsPerSlot', 'courseGroupSize'].includes(k) && Number.isInteger(n) && (n as number) >= 0,
+          ),
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'PROVIDER_BOOKING_OVERRIDES must be JSON like {"druglink":{"assessorsPerSlot":2,"courseGroupSize":12}}';
+  }
+}
+
 /** Environment of the provider-scheduling service (see ServiceConfig for the shared variables). */
-export class ProviderSchedulingConfig extends ServiceConfig {}
+export class ProviderSchedulingConfig extends ServiceConfig {
+  /** Hours after a session ends before an unrecorded attendance reminds the provider (AttendanceOverdue). */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(24 * 14) ATTENDANCE_REMINDER_HOURS = 4;
+
+  /** How many days of assessment slots are materialised ahead (at start; bookings top up lazily). */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(90) SLOT_HORIZON_DAYS = 14;
+
+  /** Caseworkers taking telephone assessments in parallel, per slot (default for every provider). */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(100) ASSESSMENT_SLOT_CAPACITY = 1;
+
+  /** People per course session (group size), default for every provider. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) COURSE_GROUP_SIZE = 10;
+
+  /** A slot must start at least this many minutes after the booking is made. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(24 * 60) BOOKING_LEAD_MINUTES = 15;
+
+  /** How far ahead a rebooking (RebookingRequested, reschedule without a time) looks for a free slot. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(90) REBOOK_SEARCH_DAYS = 21;
+
+  /** How the telephone assessment is held (seed 003: "a phone assessment"). */
+  @IsIn(['in-person', 'phone', 'online', 'video']) ASSESSMENT_MODALITY: 'in-person' | 'phone' | 'online' | 'video' = 'phone';
+
+  /** Jobs run in parallel by this replica's worker. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(100) JOB_CONCURRENCY = 5;
+
+  /**
+   * Per-provider booking profile overrides, JSON. Druglink expects up to 100 referrals a week
+   * (seed 004) but its hours give ~90 half-hour slots, so two caseworkers take assessments.
+   */
+  @Validate(BookingOverridesJson) PROVIDER_BOOKING_OVERRIDES = '{"druglink":{"assessorsPerSlot":2,"courseGroupSize":12}}';
+}
 
 export function loadProviderSchedulingConfig(env: Record<string, string | undefined> = process.env): ProviderSchedulingConfig {
   return loadConfig(ProviderSchedulingConfig, env, {

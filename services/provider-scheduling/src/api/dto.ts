@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ABSENCE_CLASSES, IsInstant, MODALITIES, type AbsenceClassValue, type ModalityValue } from '@ddp/contracts';
+import { APPOINTMENT_STATUSES } from '../appointments/appointment.entity';
+import { REFERRAL_STATUSES } from '@ddp/domain';
+
+/** A local date (YYYY-MM-DD, Europe/London: the whole day) or an instant with an offset. */
+const DATE_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const dateOrInstant = { message: '$property must be a date (YYYY-MM-DD, Europe/London) or an ISO 8601 instant with an offset' };
+
+const listOf = (allowed: readonly string[]) =>
+  new RegExp(`^(${allowed.map((s) => s.replace(/[-]/g, '\\-')).join('|')})(,(${allowed.map((s) => s.replace(/[-]/g, '\\-')).join('|')}))*$`);
+
+export class ListReferralsQuery {
+  @ApiPropertyOptional({ description: `Comma-separated statuses: ${REFERRAL_STATUSES.join(', ')}`, example: 'assessment-scheduled,on-course' })
+  @IsOptional() @Matches(listOf(REFERRAL_STATUSES), { message: `status must be a comma-separated list of ${REFERRAL_STATUSES.join(', ')}` })
+  status?: string;
+
+  @ApiPropertyOptional({ description: 'Encounters on or after (a UK date or an instant)', example: '2030-01-07' })
+  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) from?: string;
+
+  @ApiPropertyOptional({ description: 'Encounters on or before (a UK date: the whole day, or an instant)', example: '2030-01-13' })
+  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class ListAppointmentsQuery {
+  @ApiPropertyOptional({ description: `Comma-separated statuses: ${APPOINTMENT_STATUSES.join(', ')}`, example: 'booked' })
+  @IsOptional() @Matches(listOf(APPOINTMENT_STATUSES), { message: `status must be a comma-separated list of ${APPOINTMENT_STATUSES.join(', ')}` })
+  status?: string;
+
+  @ApiPropertyOptional({ enum: ['assessment', 'session'] })
+  @IsOptional() @IsIn(['assessment', 'session']) kind?: string;
+
+  @ApiPropertyOptional({ description: 'Appointments starting on or after (a UK date or an instant)', example: '2030-01-07' })
+  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) from?: string;
+
+  @ApiPropertyOptional({ description: 'Appointments starting on or before (a UK date: the whole day, or an instant)', example: '2030-01-13' })
+  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class SlotsQuery {
+  @ApiPropertyOptional({ description: 'From (a UK date or an instant; default now)' })
+  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) from?: string;
+
+  @ApiPropertyOptional({ description: 'To (a UK date: the whole day, or an instant; default 7 days on)' })
+  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) to?: string;
+}
+
+export class BookAssessmentBody {
+  @ApiPropertyOptional({ description: 'Start of one of the provider\'s assessment slots; omitted: the earliest free one', example: '2030-01-08T18:00:00Z' })
+  @IsOptional() @IsInstant() startsAt?: string;
+
+  @ApiPropertyOptional({ enum: MODALITIES, default: 'phone' })
+  @IsOptional() @IsIn(MODALITIES) modality?: ModalityValue;
+}
+
+export class AssessmentOutcomeBody {
+  @ApiProperty({ enum: ['completed', 'missed'] })
+  @IsIn(['completed', 'missed']) outcome: 'completed' | 'missed';
+
+  @ApiPropertyOptional({ description: 'Required when completed. Stays in this service: never in an event or a log.', maxLength: 4000 })
+  @ValidateIf((o: AssessmentOutcomeBody) => o.outcome === 'completed' || o.supportPlanSummary !== undefined)
+  @IsString() @IsNotEmpty({ message: 'supportPlanSummary is required when the assessment is completed' }) @MaxLength(4000)
+  supportPlanSummary?: string;
+
+  @ApiPropertyOptional({ enum: ABSENCE_CLASSES, description: 'Why it was missed (missed only)' })
+  @IsOptional() @IsIn(ABSENCE_CLASSES) absenceClass?: AbsenceClassValue;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+}
+
+export class BookCourseBody {
+  @ApiProperty({ description: 'First session; the others follow the scheme template (every intervalDays, same UK wall time)', example: '2030-01-14T10:00:00Z' })
+  @IsInstant() startsAt: string;
+
+  @ApiProperty({ enum: MODALITIES })
+  @IsIn(MODALITIES) modality: ModalityValue;
+}
+
+export class AttendanceBody {
+  @ApiProperty({ enum: ['attended', 'late', 'did-not-attend'] })
+  @IsIn(['attended', 'late', 'did-not-attend']) mark: 'attended' | 'late' | 'did-not-attend';
+
+  @ApiPropertyOptional({ enum: ABSENCE_CLASSES, description: 'Required for did-not-attend: acceptable (illness, crisis), logistics (provider or practical problem), unacceptable' })
+  @ValidateIf((o: AttendanceBody) => o.mark === 'did-not-attend' || o.absenceClass !== undefined)
+  @IsIn(ABSENCE_CLASSES, { message: 'absenceClass must be one of acceptable, logistics, unacceptable (required when did-not-attend)' })
+  absenceClass?: AbsenceClassValue;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+}
+
+export class RescheduleBody {
+  @ApiPropertyOptional({ description: 'New start; omitted: the next free time', example: '2030-01-21T18:00:00Z' })
+  @IsOptional() @IsInstant() startsAt?: string;
+
+  @ApiPropertyOptional({ enum: MODALITIES, description: 'Default: the old appointment\'s' })
+  @IsOptional() @IsIn(MODALITIES) modality?: ModalityValue;
+
+  @ApiProperty({ enum: ['person', 'provider'], description: 'Who asked for the move' })
+  @IsIn(['person', 'provider']) requestedBy: 'person' | 'provider';
+
+  @ApiProperty({ maxLength: 500, example: 'Starts a new job on Mondays' })
+  @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
+}
+
+export class DeferCourseBody {
+  @ApiProperty({ description: 'When the next session not yet held now starts; the rest follow every intervalDays', example: '2030-02-04T10:00:00Z' })
+  @IsInstant() startsAt: string;
+
+  @ApiProperty({ enum: ['person', 'provider'] })
+  @IsIn(['person', 'provider']) requestedBy: 'person' | 'provider';
+
+  @ApiProperty({ maxLength: 500 })
+  @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
+}

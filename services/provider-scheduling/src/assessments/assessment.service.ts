@@ -1,0 +1,310 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  AppointmentRescheduled, AssessmentCompleted, AssessmentEscalated, AssessmentMissed, AssessmentScheduled, type ModalityValue, type ReferralCreatedData,
+} from '@ddp/contracts';
+import { addDays, endOfUkDay, isTerminal, ukLocalDate, type Provider } from '@ddp/domain';
+import { SERVICE_CONFIG } from '@ddp/platform';
+import { randomUUID } from 'node:crypto';
+import { AppointmentEntity } from '../appointments/appointment.entity';
+import { AppointmentStore } from '../appointments/appointment-store';
+import { AssessmentRecordEntity } from '../appointments/assessment-record.entity';
+import { conflict, unprocessable } from '../common/api-error';
+import { Transactions } from '../common/transactions';
+import type { UnitOfWork } from '../common/unit-of-work';
+import { JOB_NAMES, SchedulingJobs, type JobOutcome } from '../jobs/scheduling-jobs';
+import type { ProviderSchedulingConfig } from '../provider-scheduling.config';
+import { describeHours } from '../providers/opening-hours';
+import { ProviderDirectory } from '../providers/provider-directory';
+import { ReferralLifecycle } from '../referrals/referral-lifecycle';
+import { SchedulingReferralEntity } from '../referrals/scheduling-referral.entity';
+import { SlotBooking, type SlotFailure } from '../slots/slot-booking.service';
+
+/** Why an assessment could not be booked before its deadline (AssessmentEscalated.reason). */
+export const ESCALATION_REASONS = {
+  noProvider: 'no-provider-for-area',
+  noSlot: 'no-slot-before-deadline',
+  weeklyCapacity: 'provider-weekly-capacity-reached',
+  deadlinePassed: 'deadline-already-passed',
+  noSlotForRebooking: 'no-slot-for-rebooking',
+} as const;
+
+export interface RecordOutcomeInput {
+  outcome: 'completed' | 'missed';
+  supportPlanSummary?: string;
+  absenceClass?: 'acceptable' | 'logistics' | 'unacceptable';
+  notes?: string;
+}
+
+/**
+ * The telephone assessment: booked on ReferralCreated before the scheme's deadline (or
+ * escalated), recorded by the provider, and marked missed by the deadline job when nothing
+ * was recorded in time.
+ */
+@Injectable()
+export class AssessmentService implements OnModuleInit {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ProviderSchedulingConfig,
+    @Inject(ProviderDirectory) private readonly directory: ProviderDirectory,
+    @Inject(SlotBooking) private readonly slots: SlotBooking,
+    @Inject(AppointmentStore) private readonly appointments: AppointmentStore,
+    @Inject(ReferralLifecycle) private readonly lifecycle: ReferralLifecycle,
+    @Inject(SchedulingJobs) private readonly jobs: SchedulingJobs,
+    @Inject(Transactions) private readonly tx: Transactions,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(JOB_NAMES.assessmentDeadline, (data) => this.onDeadline(data.appointmentId));
+  }
+
+  private get leadMs(): number {
+    return this.config.BOOKING_LEAD_MINUTES * 60_000;
+  }
+
+  /** ReferralCreated: keep the referral, then book its assessment (once, however often the event comes). */
+  async onReferralCreated(uow: UnitOfWork, data: ReferralCreatedData, correlationId: string): Promise<void> {
+    const inserted = await uow.manager.query(
+      `INSERT INTO scheduling_referral (referral_id, short_ref, person_ref, scheme_id, area, age_band, offence_type, encounter_at,
+         assessment_deadline, provider_id, status, correlation_id, received_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'referred', $11, $12, $12)
+       ON CONFLICT (referral_id) DO NOTHING RETURNING referral_id`,
+      [data.referralId, data.shortRef, data.personRef, data.schemeId, data.area, data.ageBand, data.offenceType, new Date(data.encounterAt),
+        new Date(data.assessmentDeadline), data.providerId ?? null, correlationId, uow.now],
+    );
+    if (inserted.length === 0) return; // already received (another ReferralCreated for the same referral)
+    const referral = await uow.manager.findOneByOrFail(SchedulingReferralEntity, { referralId: data.referralId });
+    await uow.manager.query(
+      `INSERT INTO referral_status_change (referral_id, from_status, to_status, lifecycle_event, at, by) VALUES ($1, NULL, 'referred', 'received', $2, $3)`,
+      [referral.referralId, uow.now, uow.actor],
+    );
+    await this.bookInitial(uow, referral, data.providerId);
+  }
+
+  /**
+   * The earliest free telephone slot that ends by the deadline, with the provider chosen at
+   * intake or routing's next best; escalation (never a silent late booking) when none fits.
+   */
+  async bookInitial(uow: UnitOfWork, referral: SchedulingReferralEntity, preferredProviderId?: string): Promise<void> {
+    const deadline = referral.assessmentDeadline;
+    const candidates = this.directory.candidatesFor({
+      area: referral.area, ageBand: referral.ageBand, schemeId: referral.schemeId, at: referral.encounterAt, preferredProviderId,
+    });
+    if (candidates.length === 0) {
+      return this.escalate(uow, referral, null, ESCALATION_REASONS.noProvider,
+        `no provider in the directory serves ${referral.area} / ${referral.ageBand} / ${referral.schemeId}`);
+    }
+    const notBefore = new Date(uow.now.getTime() + this.leadMs);
+    if (deadline.getTime() <= notBefore.getTime()) {
+      return this.escalate(uow, referral, candidates[0], ESCALATION_REASONS.deadlinePassed, `the deadline ${deadline.toISOString()} had passed when the referral arrived`);
+    }
+    const failures: SlotFailure[] = [];
+    for (const provider of candidates) {
+      if (!this.directory.offers(provider, this.config.ASSESSMENT_MODALITY)) {
+        failures.push('no-slot');
+        continue;
+      }
+      const result = await this.slots.bookEarliestAssessment(uow.manager, provider, notBefore, deadline, { countWeek: true });
+      if (!result.ok) {
+        failures.push(result.reason);
+        continue;
+      }
+      const appointment = await this.appointments.create(uow, {
+        referralId: referral.referralId, kind: 'assessment', providerId: provider.id, modality: this.config.ASSESSMENT_MODALITY, slot: result.slot, deadline,
+      });
+      await this.holdReferral(uow, referral, provider.id);
+      await this.lifecycle.move(uow.manager, referral, { type: 'assessment-scheduled' }, uow.actor, uow.now, `appointment ${appointment.id}`);
+      await this.publishScheduled(uow, referral, appointment);
+      return;
+    }
+    const first = failures[0];
+    const reason = first === 'weekly-capacity-reached' ? ESCALATION_REASONS.weeklyCapacity : ESCALATION_REASONS.noSlot;
+    const detail = first === 'weekly-capacity-reached'
+      ? `${candidates[0].name} has taken its ${candidates[0].weeklyCapacity} referrals this week`
+      : `no free telephone slot with ${candidates.map((p) => p.id).join(', ')} between ${notBefore.toISOString()} and ${deadline.toISOString()}`;
+    return this.escalate(uow, referral, candidates[0], reason, detail);
+  }
+
+  /**
+   * The provider books an assessment itself: after an escalation (the referral is 'referred')
+   * or after a missed one ('assessment-missed'). At `startsAt` (a slot of its hours) or the
+   * earliest free slot. A booking after the scheme deadline is the provider's explicit decision.
+   */
+  async bookByProvider(uow: UnitOfWork, referral: SchedulingReferralEntity, input: { startsAt?: Date; modality?: ModalityValue }): Promise<AppointmentEntity> {
+    const provider = this.directory.find(referral.providerId!)!;
+    this.lifecycle.next(referral, { type: 'assessment-scheduled' }); // 409 before anything is written
+    const modality = input.modality ?? this.config.ASSESSMENT_MODALITY;
+    if (!this.directory.offers(provider, modality)) throw unprocessable('modality-not-offered', `${provider.name} does not offer ${modality} appointments (offers ${provider.modalities.join(', ')})`);
+    const countWeek = referral.status === 'referred'; // the first booking takes a place of the provider's week
+    const slot = await this.takeAssessmentSlot(uow, provider, input.startsAt, countWeek);
+    const appointment = await this.appointments.create(uow, {
+      referralId: referral.referralId, kind: 'assessment', providerId: provider.id, modality, slot, deadline: this.recordingDeadline(referral, slot.startsAt),
+    });
+    await uow.manager.update(SchedulingReferralEntity, { referralId: referral.referralId }, { escalationReason: null, updatedAt: uow.now });
+    await this.lifecycle.move(uow.manager, referral, { type: 'assessment-scheduled' }, uow.actor, uow.now, `appointment ${appointment.id} booked by the provider`);
+    await this.publishScheduled(uow, referral, appointment);
+    return appointment;
+  }
+
+  /** A slot for a (re)booked assessment: exactly at `startsAt`, or the earliest within REBOOK_SEARCH_DAYS. */
+  async takeAssessmentSlot(uow: UnitOfWork, provider: Provider, startsAt: Date | undefined, countWeek: boolean) {
+    const notBefore = new Date(uow.now.getTime() + this.leadMs);
+    if (startsAt) {
+      if (startsAt.getTime() < notBefore.getTime()) {
+        throw unprocessable('start-in-past', `The appointment must start at least ${this.config.BOOKING_LEAD_MINUTES} minutes from now (${notBefore.toISOString()})`);
+      }
+      const result = await this.slots.bookAssessmentAt(uow.manager, provider, startsAt, { countWeek });
+      if (result.ok) return result.slot;
+      if (result.reason === 'not-a-slot') {
+        throw unprocessable('not-an-assessment-slot',
+          `${startsAt.toISOString()} is not the start of one of ${provider.name}'s ${provider.assessmentSlotMinutes}-minute assessment slots (${describeHours(provider, ukLocalDate(startsAt))}, Europe/London)`);
+      }
+      if (result.reason === 'weekly-capacity-reached') throw conflict('provider-weekly-capacity-reached', `${provider.name} has taken its ${provider.weeklyCapacity} referrals that week`);
+      throw conflict('slot-full', `The ${startsAt.toISOString()} slot with ${provider.name} is fully booked; choose another (GET /v1/providers/${provider.id}/slots)`);
+    }
+    const until = endOfUkDay(addDays(ukLocalDate(uow.now), this.config.REBOOK_SEARCH_DAYS));
+    const result = await this.slots.bookEarliestAssessment(uow.manager, provider, notBefore, until, { countWeek });
+    if (result.ok) return result.slot;
+    if (result.reason === 'weekly-capacity-reached') throw conflict('provider-weekly-capacity-reached', `${provider.name} has no weekly capacity left in the next ${this.config.REBOOK_SEARCH_DAYS} days`);
+    throw conflict('no-free-slot', `${provider.name} has no free assessment slot in the next ${this.config.REBOOK_SEARCH_DAYS} days`);
+  }
+
+  /** By when a (re)booked assessment must be recorded: the scheme deadline, or the end of its own UK day if later. */
+  recordingDeadline(referral: SchedulingReferralEntity, startsAt: Date): Date {
+    const endOfItsDay = endOfUkDay(ukLocalDate(startsAt));
+    return endOfItsDay.getTime() > referral.assessmentDeadline.getTime() ? endOfItsDay : referral.assessmentDeadline;
+  }
+
+  /** The provider records the assessment: completed (support plan kept here only) or missed. */
+  async recordOutcome(uow: UnitOfWork, referral: SchedulingReferralEntity, appointment: AppointmentEntity, input: RecordOutcomeInput): Promise<AssessmentRecordEntity> {
+    if (appointment.kind !== 'assessment') {
+      throw unprocessable('not-an-assessment', `Appointment ${appointment.id} is a course session: record attendance at /attendance`);
+    }
+    const existing = await uow.manager.findOneBy(AssessmentRecordEntity, { appointmentId: appointment.id });
+    if (existing) {
+      throw conflict('outcome-already-recorded', `The assessment ${appointment.id} was already recorded as ${existing.outcome} at ${existing.recordedAt.toISOString()} by ${existing.recordedBy}`);
+    }
+    if (appointment.status !== 'booked') {
+      throw conflict('appointment-not-open', `Appointment ${appointment.id} is ${appointment.status}${appointment.supersededById ? ` (superseded by ${appointment.supersededById})` : ''}`);
+    }
+    if (uow.now.getTime() < appointment.startsAt.getTime()) {
+      throw unprocessable('appointment-in-future', `The assessment starts at ${appointment.startsAt.toISOString()}: it cannot be recorded before then`);
+    }
+    const event = input.outcome === 'completed' ? ({ type: 'assessment-completed' } as const) : ({ type: 'assessment-missed', absenceClass: input.absenceClass } as const);
+    this.lifecycle.next(referral, event); // 409 before anything is written
+
+    const record: AssessmentRecordEntity = {
+      appointmentId: appointment.id, referralId: referral.referralId, outcome: input.outcome,
+      supportPlanSummary: input.outcome === 'completed' ? input.supportPlanSummary ?? null : null,
+      absenceClass: input.outcome === 'missed' ? input.absenceClass ?? null : null,
+      notes: input.notes ?? null, detectedBy: 'provider', recordedAt: uow.now, recordedBy: uow.actor,
+    };
+    await uow.manager.insert(AssessmentRecordEntity, record);
+    await uow.manager.update(AppointmentEntity, { id: appointment.id }, { status: input.outcome });
+    appointment.status = input.outcome;
+    await this.lifecycle.move(uow.manager, referral, event, uow.actor, uow.now, `appointment ${appointment.id}`);
+    this.appointments.cancelJobs(uow, appointment);
+    if (input.outcome === 'completed') {
+      // The support-plan summary stays in this service: the event says only that it exists.
+      await uow.publish(AssessmentCompleted, {
+        referralId: referral.referralId, appointmentId: appointment.id, completedAt: uow.now.toISOString(), recordedBy: uow.actor, providerId: appointment.providerId,
+      }, referral);
+    } else {
+      await uow.publish(AssessmentMissed, {
+        referralId: referral.referralId, appointmentId: appointment.id, deadline: (appointment.deadline ?? referral.assessmentDeadline).toISOString(),
+        detectedBy: 'provider', absenceClass: input.absenceClass, providerId: appointment.providerId, recordedBy: uow.actor,
+      }, referral);
+    }
+    return record;
+  }
+
+  /**
+   * The deadline job: when the appointment is still booked (nothing recorded, not moved,
+   * not cancelled), it becomes missed and AssessmentMissed is published. The row locks and
+   * the status check make it exactly once, whatever the number of runs.
+   */
+  async onDeadline(appointmentId: string): Promise<JobOutcome> {
+    return this.tx.run('system:assessment-deadline', async (uow) => {
+      const found = await uow.manager.findOneBy(AppointmentEntity, { id: appointmentId });
+      if (!found) return 'stray';
+      const referral = await this.lifecycle.lock(uow.manager, found.referralId);
+      const appointment = await this.appointments.lock(uow.manager, appointmentId);
+      if (!referral || appointment.status !== 'booked' || isTerminal(referral.status)) return 'nothing-to-do';
+      const deadline = appointment.deadline ?? referral.assessmentDeadline;
+      if (uow.now.getTime() < deadline.getTime()) return 'early';
+      if (await uow.manager.findOneBy(AssessmentRecordEntity, { appointmentId })) return 'nothing-to-do';
+      await uow.manager.insert(AssessmentRecordEntity, {
+        appointmentId, referralId: referral.referralId, outcome: 'missed', supportPlanSummary: null, absenceClass: null,
+        notes: null, detectedBy: 'deadline', recordedAt: uow.now, recordedBy: uow.actor,
+      });
+      await uow.manager.update(AppointmentEntity, { id: appointmentId }, { status: 'missed' });
+      await this.lifecycle.move(uow.manager, referral, { type: 'assessment-missed' }, uow.actor, uow.now, `nothing recorded by ${deadline.toISOString()}`);
+      await uow.publish(AssessmentMissed, {
+        referralId: referral.referralId, appointmentId, deadline: deadline.toISOString(), detectedBy: 'deadline', providerId: appointment.providerId,
+      }, referral);
+      return 'done';
+    });
+  }
+
+  /**
+   * RebookingRequested for a missed assessment: the earliest free slot with the same
+   * provider (the deadline has passed: it is a new appointment, not a late one in silence).
+   */
+  async rebook(uow: UnitOfWork, referral: SchedulingReferralEntity, missed: AppointmentEntity, requestedBy: string, reason: string): Promise<AppointmentEntity | null> {
+    const provider = this.directory.find(missed.providerId);
+    if (!provider) throw new Error(`provider ${missed.providerId} is no longer in the directory`);
+    const notBefore = new Date(uow.now.getTime() + this.leadMs);
+    const until = endOfUkDay(addDays(ukLocalDate(uow.now), this.config.REBOOK_SEARCH_DAYS));
+    const result = await this.slots.bookEarliestAssessment(uow.manager, provider, notBefore, until, { countWeek: false });
+    if (!result.ok) {
+      await this.escalate(uow, referral, provider, ESCALATION_REASONS.noSlotForRebooking, `no free slot with ${provider.id} in the next ${this.config.REBOOK_SEARCH_DAYS} days`);
+      return null;
+    }
+    return this.replace(uow, referral, missed, result.slot, missed.modality, { requestedBy, reason });
+  }
+
+  /** Supersedes an assessment appointment with a new one in `slot`; publishes AppointmentRescheduled. */
+  async replace(uow: UnitOfWork, referral: SchedulingReferralEntity, old: AppointmentEntity, slot: Awaited<ReturnType<AssessmentService['takeAssessmentSlot']>>, modality: string, why: { requestedBy: string; reason: string }): Promise<AppointmentEntity> {
+    this.lifecycle.next(referral, { type: 'rebooked' });
+    const newId = randomUUID();
+    await this.appointments.supersede(uow, old, newId, { by: uow.actor, requestedBy: why.requestedBy, reason: why.reason });
+    const replacement = await this.appointments.create(uow, {
+      id: newId, referralId: referral.referralId, kind: 'assessment', providerId: old.providerId, modality, slot,
+      deadline: this.recordingDeadline(referral, slot.startsAt), supersedesId: old.id,
+    });
+    await this.lifecycle.move(uow.manager, referral, { type: 'rebooked' }, uow.actor, uow.now, `${old.id} → ${newId}: ${why.reason}`);
+    await uow.publish(AppointmentRescheduled, {
+      referralId: referral.referralId, supersededAppointmentId: old.id, kind: 'assessment', appointmentId: newId,
+      startsAt: replacement.startsAt.toISOString(), endsAt: replacement.endsAt.toISOString(), modality: modality as ModalityValue,
+      requestedBy: why.requestedBy, reason: why.reason, cancelledOnly: false, providerId: old.providerId, recordedBy: uow.actor,
+      deadline: replacement.deadline!.toISOString(),
+    }, referral);
+    return replacement;
+  }
+
+  private async holdReferral(uow: UnitOfWork, referral: SchedulingReferralEntity, providerId: string): Promise<void> {
+    await uow.manager.update(SchedulingReferralEntity, { referralId: referral.referralId }, { providerId, escalationReason: null, updatedAt: uow.now });
+    referral.providerId = providerId;
+    referral.escalationReason = null;
+  }
+
+  private async publishScheduled(uow: UnitOfWork, referral: SchedulingReferralEntity, appointment: AppointmentEntity): Promise<void> {
+    await uow.publish(AssessmentScheduled, {
+      referralId: referral.referralId, appointmentId: appointment.id, providerId: appointment.providerId,
+      startsAt: appointment.startsAt.toISOString(), endsAt: appointment.endsAt.toISOString(), modality: appointment.modality as ModalityValue,
+      deadline: (appointment.deadline ?? referral.assessmentDeadline).toISOString(), schemeId: referral.schemeId,
+    }, referral);
+  }
+
+  private async escalate(uow: UnitOfWork, referral: SchedulingReferralEntity, provider: Provider | null, reason: string, detail: string): Promise<void> {
+    const providerId = provider?.id ?? referral.providerId ?? null;
+    // A provider that could serve it holds the referral (it shows in their list, to be booked by hand).
+    const holder = provider ? provider.id : null;
+    await uow.manager.update(SchedulingReferralEntity, { referralId: referral.referralId }, { providerId: holder, escalationReason: reason, escalatedAt: uow.now, updatedAt: uow.now });
+    referral.providerId = holder;
+    referral.escalationReason = reason;
+    await this.lifecycle.note(uow.manager, referral, 'escalated', uow.actor, uow.now, `${reason}: ${detail}`);
+    await uow.publish(AssessmentEscalated, {
+      referralId: referral.referralId, providerId: providerId && this.directory.find(providerId) ? providerId : undefined,
+      deadline: referral.assessmentDeadline.toISOString(), reason, detail: detail.slice(0, 500),
+    }, referral);
+  }
+}

@@ -1,0 +1,184 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ukLocalDate, type Provider } from '@ddp/domain';
+import { Clock } from '@ddp/platform';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { returnedRows } from '../common/unit-of-work';
+import { assessmentSlotsOn, datesBetween, weekStartOf } from '../providers/opening-hours';
+import { ProviderDirectory } from '../providers/provider-directory';
+
+export interface TakenSlot {
+  slotId: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** Monday of the week whose weekly capacity the booking took (when it counted one). */
+  countedWeek: string | null;
+}
+
+export type SlotFailure = 'no-slot' | 'weekly-capacity-reached' | 'slot-full' | 'not-a-slot';
+export type SlotResult = { ok: true; slot: TakenSlot } | { ok: false; reason: SlotFailure };
+
+interface CandidateRow {
+  id: string;
+  starts_at: Date;
+  ends_at: Date;
+  local_date: string;
+}
+
+/**
+ * Bookable capacity, safe under concurrency.
+ *
+ * - A slot is a row with `capacity` and `booked` (CHECK booked <= capacity). A booking takes
+ *   a place with `UPDATE … SET booked = booked + 1 WHERE id = $1 AND booked < capacity`:
+ *   Postgres locks the row, a concurrent booking waits for the first to commit and then
+ *   re-checks the condition on the new value, so two bookings never take the last place.
+ *   Waiting (rather than SKIP LOCKED) means a booking never escalates because another
+ *   transaction merely held the slot for a moment and then rolled back.
+ * - A provider's weekly capacity (libs/domain weeklyCapacity: referrals a week) is a row
+ *   per provider and week taken the same way, after the slot; a full week gives the slot
+ *   back (same transaction) and skips to the next week's slots.
+ * - Lock order is always referral → appointment → slot → week, so bookings cannot deadlock.
+ */
+@Injectable()
+export class SlotBooking {
+  constructor(
+    @Inject(ProviderDirectory) private readonly directory: ProviderDirectory,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Materialises the provider's assessment slots for the local dates that do not have them yet (idempotent). */
+  async ensureAssessmentSlots(manager: EntityManager, provider: Provider, fromDate: string, toDate: string): Promise<number> {
+    if (toDate < fromDate) return 0;
+    const existing: Array<{ d: string }> = await manager.query(
+      `SELECT local_date::text AS d FROM provider_slot_day WHERE provider_id = $1 AND kind = 'assessment' AND local_date BETWEEN $2 AND $3`,
+      [provider.id, fromDate, toDate],
+    );
+    const have = new Set(existing.map((r) => r.d));
+    const missing = datesBetween(fromDate, toDate).filter((d) => !have.has(d));
+    if (missing.length === 0) return 0;
+    const capacity = this.directory.profile(provider.id).assessorsPerSlot;
+    const now = this.clock.now();
+    let created = 0;
+    for (const date of missing) {
+      const slots = assessmentSlotsOn(provider, date);
+      if (slots.length > 0) {
+        const values: unknown[] = [];
+        const rows = slots.map((s, i) => {
+          values.push(randomUUID(), provider.id, date, s.startsAt, s.endsAt, capacity, now);
+          const b = i * 7;
+          return `($${b + 1}, $${b + 2}, 'assessment', $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, 0, $${b + 7})`;
+        });
+        const inserted = await manager.query(
+          `INSERT INTO provider_slot (id, provider_id, kind, local_date, starts_at, ends_at, capacity, booked, created_at)
+           VALUES ${rows.join(', ')} ON CONFLICT ON CONSTRAINT provider_slot_unique DO NOTHING RETURNING id`,
+          values,
+        );
+        created += inserted.length;
+      }
+      await manager.query(
+        `INSERT INTO provider_slot_day (provider_id, kind, local_date, generated_at) VALUES ($1, 'assessment', $2, $3) ON CONFLICT DO NOTHING`,
+        [provider.id, date, now],
+      );
+    }
+    return created;
+  }
+
+  /**
+   * Takes the earliest free assessment slot that starts at or after `notBefore` and ends by
+   * `notAfter`. With `countWeek`, the booking also takes a place of the provider's weekly capacity.
+   */
+  async bookEarliestAssessment(manager: EntityManager, provider: Provider, notBefore: Date, notAfter: Date, options: { countWeek: boolean }): Promise<SlotResult> {
+    if (notAfter.getTime() <= notBefore.getTime()) return { ok: false, reason: 'no-slot' };
+    await this.ensureAssessmentSlots(manager, provider, ukLocalDate(notBefore), ukLocalDate(notAfter));
+    const candidates: CandidateRow[] = await manager.query(
+      `SELECT id, starts_at, ends_at, local_date::text AS local_date FROM provider_slot
+        WHERE provider_id = $1 AND kind = 'assessment' AND starts_at >= $2 AND ends_at <= $3 AND booked < capacity
+        ORDER BY starts_at, id LIMIT 1000`,
+      [provider.id, notBefore, notAfter],
+    );
+    const fullWeeks = new Set<string>();
+    for (const candidate of candidates) {
+      const week = weekStartOf(candidate.local_date);
+      if (fullWeeks.has(week)) continue;
+      if (!(await this.takeSlot(manager, candidate.id))) continue; // taken meanwhile: next one
+      if (options.countWeek && !(await this.takeWeek(manager, provider, week))) {
+        await this.releaseSlot(manager, candidate.id);
+        fullWeeks.add(week);
+        continue;
+      }
+      return { ok: true, slot: { slotId: candidate.id, startsAt: candidate.starts_at, endsAt: candidate.ends_at, countedWeek: options.countWeek ? week : null } };
+    }
+    return { ok: false, reason: fullWeeks.size > 0 ? 'weekly-capacity-reached' : 'no-slot' };
+  }
+
+  /** Takes the assessment slot starting exactly at `startsAt` ('not-a-slot' when the hours have none then). */
+  async bookAssessmentAt(manager: EntityManager, provider: Provider, startsAt: Date, options: { countWeek: boolean }): Promise<SlotResult> {
+    const date = ukLocalDate(startsAt);
+    await this.ensureAssessmentSlots(manager, provider, date, date);
+    const [slot]: CandidateRow[] = await manager.query(
+      `SELECT id, starts_at, ends_at, local_date::text AS local_date FROM provider_slot WHERE provider_id = $1 AND kind = 'assessment' AND starts_at = $2`,
+      [provider.id, startsAt],
+    );
+    if (!slot) return { ok: false, reason: 'not-a-slot' };
+    if (!(await this.takeSlot(manager, slot.id))) return { ok: false, reason: 'slot-full' };
+    const week = weekStartOf(slot.local_date);
+    if (options.countWeek && !(await this.takeWeek(manager, provider, week))) {
+      await this.releaseSlot(manager, slot.id);
+      return { ok: false, reason: 'weekly-capacity-reached' };
+    }
+    return { ok: true, slot: { slotId: slot.id, startsAt: slot.starts_at, endsAt: slot.ends_at, countedWeek: options.countWeek ? week : null } };
+  }
+
+  /** Takes a place in a course session at [startsAt, endsAt) (group size = the provider's courseGroupSize). */
+  async bookSession(manager: EntityManager, provider: Provider, startsAt: Date, endsAt: Date): Promise<SlotResult> {
+    const capacity = this.directory.profile(provider.id).courseGroupSize;
+    await manager.query(
+      `INSERT INTO provider_slot (id, provider_id, kind, local_date, starts_at, ends_at, capacity, booked, created_at)
+       VALUES ($1, $2, 'session', $3, $4, $5, $6, 0, $7) ON CONFLICT ON CONSTRAINT provider_slot_unique DO NOTHING`,
+      [randomUUID(), provider.id, ukLocalDate(startsAt), startsAt, endsAt, capacity, this.clock.now()],
+    );
+    const [slot]: CandidateRow[] = await manager.query(
+      `SELECT id, starts_at, ends_at, local_date::text AS local_date FROM provider_slot
+        WHERE provider_id = $1 AND kind = 'session' AND starts_at = $2 AND ends_at = $3`,
+      [provider.id, startsAt, endsAt],
+    );
+    if (!(await this.takeSlot(manager, slot.id))) return { ok: false, reason: 'slot-full' };
+    return { ok: true, slot: { slotId: slot.id, startsAt: slot.starts_at, endsAt: slot.ends_at, countedWeek: null } };
+  }
+
+  /** Gives a place back (an appointment superseded or cancelled before it happened). */
+  async releaseSlot(manager: EntityManager, slotId: string | null): Promise<void> {
+    if (!slotId) return;
+    await manager.query('UPDATE provider_slot SET booked = booked - 1 WHERE id = $1 AND booked > 0', [slotId]);
+  }
+
+  async releaseWeek(manager: EntityManager, providerId: string, weekStart: string | null): Promise<void> {
+    if (!weekStart) return;
+    await manager.query('UPDATE provider_week SET taken = taken - 1 WHERE provider_id = $1 AND week_start = $2 AND taken > 0', [providerId, weekStart]);
+  }
+
+  /** Free assessment slots of a provider between two instants (materialising the days first). */
+  async freeAssessmentSlots(manager: EntityManager, provider: Provider, from: Date, to: Date): Promise<Array<{ startsAt: Date; endsAt: Date; capacity: number; booked: number }>> {
+    await this.ensureAssessmentSlots(manager, provider, ukLocalDate(from), ukLocalDate(to));
+    const rows: Array<{ starts_at: Date; ends_at: Date; capacity: number; booked: number }> = await manager.query(
+      `SELECT starts_at, ends_at, capacity, booked FROM provider_slot
+        WHERE provider_id = $1 AND kind = 'assessment' AND starts_at >= $2 AND ends_at <= $3 AND booked < capacity ORDER BY starts_at`,
+      [provider.id, from, to],
+    );
+    return rows.map((r) => ({ startsAt: r.starts_at, endsAt: r.ends_at, capacity: r.capacity, booked: r.booked }));
+  }
+
+  private async takeSlot(manager: EntityManager, slotId: string): Promise<boolean> {
+    const result = await manager.query('UPDATE provider_slot SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING id', [slotId]);
+    return returnedRows(result).length === 1;
+  }
+
+  private async takeWeek(manager: EntityManager, provider: Provider, weekStart: string): Promise<boolean> {
+    await manager.query('INSERT INTO provider_week (provider_id, week_start, taken) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [provider.id, weekStart]);
+    const result = await manager.query(
+      'UPDATE provider_week SET taken = taken + 1 WHERE provider_id = $1 AND week_start = $2 AND taken < $3 RETURNING taken',
+      [provider.id, weekStart, provider.weeklyCapacity],
+    );
+    return returnedRows(result).length === 1;
+  }
+}
