@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { ReferralCreated, ReferralWithdrawn, TOPICS, type AssessmentEscalatedData, type AssessmentScheduledData, type EventEnvelope } from '@ddp/contracts';
+import {
+  ControllableClock, EventTap, envelopeFor, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
+} from '@ddp/testing';
+import type { RunningService } from '@ddp/platform';
+import type { Producer } from 'kafkajs';
+import { SchedulingJobs, assessmentDeadlineJobId } from '../jobs/scheduling-jobs';
+import { providerSchedulingService } from '../provider-scheduling.service-definition';
+
+/*
+ * Booking the telephone assessment on ReferralCreated, against real Postgres, Redis and Kafka.
+ * Business time is January 2030 (GMT) on a ControllableClock: far from the dates other suites
+ * on the shared broker use, so their referrals (whose deadlines have passed by this clock)
+ * never take the slots these tests count.
+ */
+describe('provider-scheduling: booking the assessment', () => {
+  const clock = new ControllableClock(new Date('2030-01-07T08:00:00Z'));
+  const env = testServiceEnv('provider_scheduling_booking', { REDIS_PREFIX: `ddp-test-sched-booking-${randomUUID().slice(0, 8)}` });
+  const db = env.DATABASE_URL;
+  let service: RunningService;
+  let tap: EventTap;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    tap = await EventTap.start([TOPICS.scheduling]);
+    producer = await testProducer();
+    service = await startTestService(providerSchedulingService(env, clock));
+  });
+
+  afterAll(async () => {
+    await service?.app.get(SchedulingJobs).queue.obliterate({ force: true }).catch(() => undefined);
+    await service?.stop();
+    await tap?.stop();
+    await producer?.disconnect();
+  });
+
+  const refer = async (envelope: EventEnvelope) => sendEnvelope(producer, TOPICS.referral, envelope);
+  const scheduled = (referralId: string) => tap.waitForEvent<AssessmentScheduledData>('AssessmentScheduled', (e) => e.key === referralId);
+  const escalated = (referralId: string) => tap.waitForEvent<AssessmentEscalatedData>('AssessmentEscalated', (e) => e.key === referralId);
+  const appointmentsOf = (referralId: string) =>
+    queryDatabase<{ id: string; status: string; starts_at: Date; slot_id: string; counted_week: string }>(
+      db, "SELECT id, status, starts_at, slot_id, counted_week::text FROM appointment WHERE referral_id = $1 ORDER BY created_at", [referralId],
+    );
+  const referralRow = async (referralId: string) =>
+    (await queryDatabase<{ status: string; provider_id: string | null; escalation_reason: string | null }>(
+      db, 'SELECT status, provider_id, escalation_reason FROM scheduling_referral WHERE referral_id = $1', [referralId],
+    ))[0];
+
+  it('books an adult into the same evening (Tuesday 19:30) when the encounter is at 19:00', async () => {
+    clock.set(new Date('2030-01-08T19:02:00Z'));
+    const referral = referralCreatedAt('2030-01-08T19:00:00Z', { area: 'reading', ageBand: 'adult' });
+    await refer(referral);
+    const event = await scheduled(referral.key);
+    expect(event.data).toMatchObject({
+      referralId: referral.key, providerId: 'druglink', modality: 'phone', schemeId: 'thames-valley-adult-diversion-druglink',
+      startsAt: '2030-01-08T19:30:00.000Z', endsAt: '2030-01-08T20:00:00.000Z', deadline: '2030-01-09T23:59:59.999Z',
+    });
+    expect(event.producer).toBe('provider-scheduling');
+    expect(event.correlationId).toBe(referral.correlationId);
+    expect(event.causationId).toBe(referral.eventId);
+    const [appointment] = await appointmentsOf(referral.key);
+    expect(appointment).toMatchObject({ id: event.data.appointmentId, status: 'booked', counted_week: '2030-01-07' });
+    expect(await referralRow(referral.key)).toEqual({ status: 'assessment-scheduled', provider_id: 'druglink', escalation_reason: null });
+    // The deadline job waits in Redis under its deterministic id.
+    const job = await service.app.get(SchedulingJobs).queue.getJob(assessmentDeadlineJobId(appointment.id));
+    expect(job?.data).toMatchObject({ appointmentId: appointment.id, referralId: referral.key, dueAt: '2030-01-09T23:59:59.999Z' });
+    expect(await job?.getState()).toBe('delayed');
+  });
+
+  it('books a young person found on Friday night into Saturday morning (10:00) with the local youth service', async () => {
+    clock.set(new Date('2030-01-11T20:20:00Z'));
+    const referral = referralCreatedAt('2030-01-11T20:15:00Z', { area: 'reading', ageBand: 'youth' });
+    await refer(referral);
+    const event = await scheduled(referral.key);
+    expect(event.data).toMatchObject({
+      providerId: 'reading-youth-substance-misuse-service', startsAt: '2030-01-12T10:00:00.000Z', deadline: '2030-01-12T23:59:59.999Z',
+      schemeId: 'thames-valley-youth-diversion',
+    });
+  });
+
+  it('escalates, and books nothing, when no slot meets the deadline (adult on Friday night: Druglink is closed on Saturday)', async () => {
+    clock.set(new Date('2030-01-11T20:20:00Z'));
+    const referral = referralCreatedAt('2030-01-11T20:15:00Z', { area: 'reading', ageBand: 'adult' });
+    await refer(referral);
+    const event = await escalated(referral.key);
+    expect(event.data).toMatchObject({ referralId: referral.key, providerId: 'druglink', reason: 'no-slot-before-deadline', deadline: '2030-01-12T23:59:59.999Z' });
+    expect(await appointmentsOf(referral.key)).toEqual([]);
+    expect(await referralRow(referral.key)).toEqual({ status: 'referred', provider_id: 'druglink', escalation_reason: 'no-slot-before-deadline' });
+    await sleep(300);
+    expect(tap.events('AssessmentScheduled', referral.key)).toEqual([]);
+    // Druglink sees it in its list, to book by hand.
+    const list = await fetch(`${service.url}/v1/providers/druglink/referrals?status=referred&from=2030-01-11&to=2030-01-11`).then((r) => r.json());
+    expect(list.map((r: { referralId: string }) => r.referralId)).toContain(referral.key);
+  });
+
+  it('escalates with no-provider-for-area when no provider serves the referral', async () => {
+    clock.set(new Date('2030-01-08T10:00:00Z'));
+    const referral = referralCreatedAt('2030-01-08T09:55:00Z', { area: 'atlantis', ageBand: 'adult', schemeId: 'thames-valley-adult-diversion-druglink' });
+    await refer(referral);
+    const event = await escalated(referral.key);
+    expect(event.data.reason).toBe('no-provider-for-area');
+    expect(event.data.providerId).toBeUndefined();
+    expect(await referralRow(referral.key)).toMatchObject({ status: 'referred', provider_id: null });
+  });
+
+  it('books once however often the referral arrives (same event redelivered, or a second ReferralCreated)', async () => {
+    clock.set(new Date('2030-01-09T09:00:00Z'));
+    const referral = referralCreatedAt('2030-01-09T08:50:00Z', { area: 'slough', ageBand: 'youth' });
+    await refer(referral);
+    await refer(referral);
+    await refer(envelopeFor(ReferralCreated, referral.data, { correlationId: referral.correlationId }));
+    await scheduled(referral.key);
+    await sleep(1000);
+    expect(tap.events('AssessmentScheduled', referral.key)).toHaveLength(1);
+    expect(await appointmentsOf(referral.key)).toHaveLength(1);
+  });
+
+  it('gives the last slot to exactly one of several referrals arriving together; the others escalate', async () => {
+    // Saturday 12:10: with a 15-minute lead the only slot left before Sunday's (closed) deadline is 12:30.
+    clock.set(new Date('2030-01-12T12:10:00Z'));
+    const referrals = Array.from({ length: 8 }, () => referralCreatedAt('2030-01-12T12:05:00Z', { area: 'reading', ageBand: 'youth' }));
+    await Promise.all(referrals.map(refer));
+    const outcomes = await waitUntil(() => {
+      const got = referrals.map((r) => tap.events('AssessmentScheduled', r.key)[0] ?? tap.events('AssessmentEscalated', r.key)[0]);
+      return got.every(Boolean) ? got : undefined;
+    }, 'every referral scheduled or escalated');
+    const winners = outcomes.filter((e) => e.eventType === 'AssessmentScheduled') as Array<EventEnvelope<AssessmentScheduledData>>;
+    expect(winners).toHaveLength(1);
+    expect(winners[0].data.startsAt).toBe('2030-01-12T12:30:00.000Z');
+    const losers = outcomes.filter((e) => e.eventType === 'AssessmentEscalated') as Array<EventEnvelope<AssessmentEscalatedData>>;
+    expect(losers.map((e) => e.data.reason)).toEqual(Array(7).fill('no-slot-before-deadline'));
+    const [slot] = await queryDatabase<{ booked: number; capacity: number }>(
+      db, "SELECT booked, capacity FROM provider_slot WHERE provider_id = 'reading-youth-substance-misuse-service' AND kind = 'assessment' AND starts_at = '2030-01-12T12:30:00Z'",
+    );
+    expect(slot).toEqual({ booked: 1, capacity: 1 });
+  });
+
+  it('lets exactly one of 20 parallel bookings by hand take the last place of a slot (409 slot-full for the rest, nothing written)', async () => {
+    // 20 escalated young people (Saturday 13:30: the youth service has closed until Monday).
+    clock.set(new Date('2030-01-12T13:35:00Z'));
+    const referrals = Array.from({ length: 20 }, () => referralCreatedAt('2030-01-12T13:30:00Z', { area: 'reading', ageBand: 'youth' }));
+    await Promise.all(referrals.map(refer));
+    await Promise.all(referrals.map((r) => escalated(r.key)));
+    const results = await Promise.all(
+      referrals.map((r) =>
+        postJson(`${service.url}/v1/providers/reading-youth-substance-misuse-service/referrals/${r.key}/assessment`, { startsAt: '2030-01-14T09:00:00Z' }, { 'x-actor-id': 'caseworker-7' }),
+      ),
+    );
+    const won = results.filter((r) => r.status === 201);
+    const lost = results.filter((r) => r.status !== 201);
+    expect(won).toHaveLength(1);
+    expect(lost.map((r) => [r.status, r.body.code])).toEqual(Array(19).fill([409, 'slot-full']));
+    expect(won[0].body).toMatchObject({ startsAt: '2030-01-14T09:00:00.000Z', status: 'booked', bookedBy: 'caseworker-7', deadline: '2030-01-14T23:59:59.999Z' });
+    const booked = await queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM appointment WHERE referral_id = ANY($1)', [referrals.map((r) => r.key)]);
+    expect(booked).toEqual([{ n: 1 }]);
+    const statuses = await queryDatabase<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM scheduling_referral WHERE referral_id = ANY($1) GROUP BY status ORDER BY status', [referrals.map((r) => r.key)]);
+    expect(statuses).toEqual([{ status: 'assessment-scheduled', n: 1 }, { status: 'referred', n: 19 }]);
+    const [slot] = await queryDatabase<{ booked: number }>(
+      db, "SELECT booked FROM provider_slot WHERE provider_id = 'reading-youth-substance-misuse-service' AND kind = 'assessment' AND starts_at = '2030-01-14T09:00:00Z'",
+    );
+    expect(slot.booked).toBe(1);
+  });
+
+  it("enforces the provider's weekly capacity (10 referrals a week for a youth service), even when they arrive together", async () => {
+    clock.set(new Date('2030-01-07T09:05:00Z'));
+    const referrals = Array.from({ length: 13 }, () => referralCreatedAt('2030-01-07T09:00:00Z', { area: 'wokingham', ageBand: 'youth' }));
+    await Promise.all(referrals.map(refer));
+    const outcomes = await waitUntil(() => {
+      const got = referrals.map((r) => tap.events('AssessmentScheduled', r.key)[0] ?? tap.events('AssessmentEscalated', r.key)[0]);
+      return got.every(Boolean) ? got : undefined;
+    }, 'every referral scheduled or escalated');
+    expect(outcomes.filter((e) => e.eventType === 'AssessmentScheduled')).toHaveLength(10);
+    const escalations = outcomes.filter((e) => e.eventType === 'AssessmentEscalated') as Array<EventEnvelope<AssessmentEscalatedData>>;
+    expect(escalations.map((e) => e.data.reason)).toEqual(Array(3).fill('provider-weekly-capacity-reached'));
+    expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'wokingham-youth-substance-misuse-service' AND week_start = '2030-01-07'")).toEqual([{ taken: 10 }]);
+    // Slots are never double-booked either.
+    expect(await queryDatabase(db, 'SELECT count(*)::int AS n FROM provider_slot WHERE booked > capacity')).toEqual([{ n: 0 }]);
+  });
+
+  it('cancels the open appointment, gives its places back and drops its job when the referral is withdrawn', async () => {
+    clock.set(new Date('2030-01-08T09:05:00Z'));
+    const referral = referralCreatedAt('2030-01-08T09:00:00Z', { area: 'bracknell-forest', ageBand: 'youth' });
+    await refer(referral);
+    const event = await scheduled(referral.key);
+    const [before] = await appointmentsOf(referral.key);
+    const weekBefore = await queryDatabase<{ taken: number }>(db, "SELECT taken FROM provider_week WHERE provider_id = 'bracknell-forest-youth-substance-misuse-service'");
+    const queue = service.app.get(SchedulingJobs).queue;
+    expect(await queue.getJob(assessmentDeadlineJobId(event.data.appointmentId))).toBeTruthy();
+
+    await refer(envelopeFor(ReferralWithdrawn, { referralId: referral.key, reasonCode: 'referred-in-error', withdrawnBy: 'TV4172', withdrawnAt: '2030-01-08T09:10:00Z' }));
+    await waitUntil(async () => (await referralRow(referral.key)).status === 'withdrawn', 'the referral withdrawn');
+    const [after] = await appointmentsOf(referral.key);
+    expect(after.status).toBe('cancelled');
+    expect(await queryDatabase(db, 'SELECT booked FROM provider_slot WHERE id = $1', [before.slot_id])).toEqual([{ booked: 0 }]);
+    expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'bracknell-forest-youth-substance-misuse-service'")).toEqual([{ taken: weekBefore[0].taken - 1 }]);
+    await waitUntil(async () => !(await queue.getJob(assessmentDeadlineJobId(event.data.appointmentId))), 'the deadline job removed');
+  });
+});
