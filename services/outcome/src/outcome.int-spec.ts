@@ -323,6 +323,16 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
   });
 
+  it('race, attendance in flight: one that happened before the deadline and arrives inside the grace period excuses; the job then does nothing', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.druglink);
+    await advance(PAST_DEADLINE_INSIDE_GRACE);
+    await attendSession(r, 1, new Date(Date.parse(opened.data.showCauseDeadline) - HOUR));
+    await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'excused');
+    await advance(HOUR);
+    expect(await jobResult(opened.data.reviewId)).toBe('already-excused');
+    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+  });
+
   it('race, window job first: an attendance that happened before the deadline but arrives after the decision withdraws the pending summons request automatically', async () => {
     const { r, opened } = await openReviewBySessionMiss(SCHEMES.druglink);
     await advance(PAST_DECISION);
