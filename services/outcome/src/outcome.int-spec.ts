@@ -6,15 +6,16 @@ import {
   type EventEnvelope, type NoFurtherDiversionData, type RebookingRequestedData, type ReferralCreatedData, type SummonsRequestedData,
   type SummonsRequestWithdrawnData,
 } from '@ddp/contracts';
-import type { RunningService } from '@ddp/platform';
+import { redisOptions, type RunningService } from '@ddp/platform';
 import {
   aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, sendEnvelope, sleep, startTestService, testProducer,
   testServiceEnv, waitUntil,
 } from '@ddp/testing';
+import { Queue } from 'bullmq';
 import type { Producer } from 'kafkajs';
 import { outcomeService } from './outcome.service-definition';
 import { ComplianceService } from './referrals/compliance.service';
-import { ReviewWindowJobs, reviewWindowJobId } from './reviews/review-window.jobs';
+import { REVIEW_WINDOW_QUEUE, ReviewWindowJobs, reviewWindowJobId } from './reviews/review-window.jobs';
 
 const HOUR = 3_600_000;
 /** Every scheme's show-cause window is 168 h; the grace period is 30 min (default). */
@@ -366,6 +367,25 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitStatus(r.referralId, 'on-course');
   });
 
+  it('after an automatic withdrawal, a new failure of the same referral reinstates the same request (one request per referral)', async () => {
+    const { r, opened } = await openReviewBySessionMiss(SCHEMES.druglink);
+    await advance(PAST_DECISION);
+    const first = await waitFor<SummonsRequestedData>('SummonsRequested', r.referralId);
+    await attendSession(r, 1, new Date(Date.parse(opened.data.showCauseDeadline) - HOUR));
+    await waitFor('SummonsRequestWithdrawn', r.referralId);
+    await waitStatus(r.referralId, 'on-course');
+    await missSession(r, 1);
+    await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId, (e) => e.data.reviewId !== opened.data.reviewId);
+    await advance(PAST_DECISION);
+    await waitUntil(() => eventsOf('SummonsRequested', r.referralId).length === 2, 'the reinstated request');
+    const again = eventsOf<SummonsRequestedData>('SummonsRequested', r.referralId)[1];
+    expect(again.data.summonsRequestId).toBe(first.data.summonsRequestId);
+    const view = (await getJson(`${service.url}/v1/summons-requests/${first.data.summonsRequestId}`)).body;
+    expect(view.status).toBe('pending');
+    expect(view.history.map((h: { action: string }) => h.action)).toEqual(['requested', 'withdrawn-automatically', 'reinstated']);
+    expect(await queryDatabase(db, 'SELECT 1 FROM summons_request WHERE referral_id = $1', [r.referralId])).toHaveLength(1);
+  });
+
   it('race: an attendance that happened after the deadline does not excuse, even when it arrives before the window job runs', async () => {
     const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
     await advance(PAST_DEADLINE_INSIDE_GRACE);
@@ -472,18 +492,27 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
 
   // ------------------------------------------------------------ restarts and replicas
 
-  it('restart between the review opening and the window closing: the job survives in Redis and fires once', async () => {
+  it('restart between the review opening and the window closing: the job survives in Redis (or is restored at boot) and fires once', async () => {
     const { r, opened } = await openReviewBySessionMiss(SCHEMES.wmAdult);
+    const lost = await openReviewBySessionMiss(SCHEMES.druglink);
     await service.stop();
+    // Redis loses the second review's job while the service is down.
+    const queue = new Queue(REVIEW_WINDOW_QUEUE, { connection: redisOptions(env.REDIS_URL ?? 'redis://127.0.0.1:6379'), prefix: env.REDIS_PREFIX });
+    await (await queue.getJob(reviewWindowJobId(lost.opened.data.reviewId)))!.remove();
+    await queue.close();
     // A new clock for the new instance (the old instance's listener stays on the old one).
     clock = new ControllableClock(clock.now());
     service = await startTestService(outcomeService(env, clock), { fresh: false });
-    const job = await service.app.get(ReviewWindowJobs).queue.getJob(reviewWindowJobId(opened.data.reviewId));
-    expect(await job?.getState()).toBe('delayed');
+    for (const reviewId of [opened.data.reviewId, lost.opened.data.reviewId]) {
+      const job = await service.app.get(ReviewWindowJobs).queue.getJob(reviewWindowJobId(reviewId));
+      expect(await job?.getState()).toBe('delayed');
+    }
     await advance(PAST_DECISION);
     await waitFor('SummonsRequested', r.referralId);
+    await waitFor('SummonsRequested', lost.r.referralId);
     await sleep(1000);
     expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+    expect(eventsOf('SummonsRequested', lost.r.referralId)).toHaveLength(1);
   });
 
   it('several replicas deciding the same window at once (and again): exactly one summons request', async () => {
