@@ -88,7 +88,7 @@ export class ProviderApiService {
   async getReferral(providerId: string, referralId: string) {
     this.provider(providerId);
     const m = this.dataSource.manager;
-    const referral = isUuid(referralId) ? await m.findOneBy(SchedulingReferralEntity, { referralId }) : null;
+    const referral = await m.findOneBy(SchedulingReferralEntity, { referralId });
     if (!referral || referral.providerId !== providerId) throw notFound('referral-not-found', `No referral ${referralId} is held by provider ${providerId}`);
     const [appointments, courses, history, attendance, records] = await Promise.all([
       m.find(AppointmentEntity, { where: { referralId }, order: { createdAt: 'ASC', startsAt: 'ASC' } }),

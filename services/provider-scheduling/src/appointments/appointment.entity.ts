@@ -14,7 +14,7 @@ export const APPOINTMENT_STATUSES: readonly AppointmentStatus[] = ['booked', 'co
 @Entity('appointment')
 export class AppointmentEntity {
   @PrimaryColumn('uuid') id: string;
-  @Column({ name: 'referral_id', type: 'uuid' }) referralId: string;
+  @Column({ name: 'referral_id', type: 'text' }) referralId: string;
   @Column({ type: 'text' }) kind: AppointmentKind;
   @Column({ name: 'provider_id', type: 'text' }) providerId: string;
   @Column({ name: 'course_id', type: 'uuid', nullable: true }) courseId: string | null;

@@ -8,7 +8,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity('assessment_record')
 export class AssessmentRecordEntity {
   @PrimaryColumn({ name: 'appointment_id', type: 'uuid' }) appointmentId: string;
-  @Column({ name: 'referral_id', type: 'uuid' }) referralId: string;
+  @Column({ name: 'referral_id', type: 'text' }) referralId: string;
   @Column({ type: 'text' }) outcome: 'completed' | 'missed';
   @Column({ name: 'support_plan_summary', type: 'text', nullable: true }) supportPlanSummary: string | null;
   @Column({ name: 'absence_class', type: 'text', nullable: true }) absenceClass: string | null;

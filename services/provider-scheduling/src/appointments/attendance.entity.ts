@@ -4,7 +4,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity('attendance')
 export class AttendanceEntity {
   @PrimaryColumn({ name: 'appointment_id', type: 'uuid' }) appointmentId: string;
-  @Column({ name: 'referral_id', type: 'uuid' }) referralId: string;
+  @Column({ name: 'referral_id', type: 'text' }) referralId: string;
   @Column({ name: 'course_id', type: 'uuid' }) courseId: string;
   @Column({ name: 'session_number', type: 'int' }) sessionNumber: number;
   @Column({ type: 'text' }) mark: 'attended' | 'late' | 'did-not-attend';

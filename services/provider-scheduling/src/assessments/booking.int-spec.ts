@@ -90,8 +90,8 @@ describe('provider-scheduling: booking the assessment', () => {
     await sleep(300);
     expect(tap.events('AssessmentScheduled', referral.key)).toEqual([]);
     // Druglink sees it in its list, to book by hand.
-    const list = await fetch(`${service.url}/v1/providers/druglink/referrals?status=referred&from=2030-01-11&to=2030-01-11`).then((r) => r.json());
-    expect(list.map((r: { referralId: string }) => r.referralId)).toContain(referral.key);
+    const list = (await fetch(`${service.url}/v1/providers/druglink/referrals?status=referred&from=2030-01-11&to=2030-01-11`).then((r) => r.json())) as Array<{ referralId: string }>;
+    expect(list.map((r) => r.referralId)).toContain(referral.key);
   });
 
   it('escalates with no-provider-for-area when no provider serves the referral', async () => {

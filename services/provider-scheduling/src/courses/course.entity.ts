@@ -4,7 +4,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity('course')
 export class CourseEntity {
   @PrimaryColumn('uuid') id: string;
-  @Column({ name: 'referral_id', type: 'uuid' }) referralId: string;
+  @Column({ name: 'referral_id', type: 'text' }) referralId: string;
   @Column({ name: 'provider_id', type: 'text' }) providerId: string;
   @Column({ name: 'scheme_id', type: 'text' }) schemeId: string;
   @Column({ type: 'text' }) modality: string;

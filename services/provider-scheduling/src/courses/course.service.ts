@@ -154,9 +154,10 @@ export class CourseService implements OnModuleInit {
     this.appointments.cancelJobs(uow, session);
 
     if (input.mark === 'did-not-attend') {
-      if (lifecycleEvent) {
-        await this.lifecycle.move(uow.manager, referral, lifecycleEvent, uow.actor, uow.now, `session ${session.sessionNumber}: ${input.absenceClass} absence`);
-      }
+      const detail = `session ${session.sessionNumber}: ${input.absenceClass} absence (${assessment.countsAsFailure ? 'a failure' : 'no failure'}, follow-up ${assessment.action})`;
+      // A review opens now; a rebooking moves the lifecycle when the new appointment is booked.
+      if (lifecycleEvent?.type === 'review-opened') await this.lifecycle.move(uow.manager, referral, lifecycleEvent, uow.actor, uow.now, detail);
+      else await this.lifecycle.note(uow.manager, referral, 'did-not-attend', uow.actor, uow.now, detail);
       await uow.publish(CourseMissed, {
         referralId: referral.referralId, appointmentId: session.id, sessionNumber: session.sessionNumber!, absenceClass: input.absenceClass!,
         recordedAt: uow.now.toISOString(), courseId: session.courseId!, providerId: session.providerId, recordedBy: uow.actor,

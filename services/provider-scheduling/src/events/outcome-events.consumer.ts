@@ -9,7 +9,7 @@ import { AssessmentService } from '../assessments/assessment.service';
 import { Transactions } from '../common/transactions';
 import { CourseService } from '../courses/course.service';
 import { ReferralClosing } from '../referrals/referral-closing.service';
-import { ReferralLifecycle } from '../referrals/referral-lifecycle';
+import { isUuid, ReferralLifecycle } from '../referrals/referral-lifecycle';
 
 /** Events of the outcome service (topic diversion.outcome.v1). */
 @Controller()
@@ -31,7 +31,7 @@ export class OutcomeEventsConsumer {
   @EventPattern('RebookingRequested')
   async onRebookingRequested(@Payload() event: EventEnvelope<RebookingRequestedData>, @Ctx() ctx: EventContext): Promise<void> {
     await this.tx.inEvent(ctx, 'system:rebooking-requested', async (uow) => {
-      const found = await uow.manager.findOneBy(AppointmentEntity, { id: event.data.appointmentId });
+      const found = isUuid(event.data.appointmentId) ? await uow.manager.findOneBy(AppointmentEntity, { id: event.data.appointmentId }) : null;
       if (!found) return; // not one of ours
       const referral = await this.lifecycle.lock(uow.manager, found.referralId);
       if (!referral || isTerminal(referral.status)) return;

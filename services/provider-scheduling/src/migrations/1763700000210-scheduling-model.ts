@@ -11,7 +11,7 @@ export class SchedulingModel1763700000210 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE scheduling_referral (
-        referral_id          uuid PRIMARY KEY,
+        referral_id          text PRIMARY KEY,
         short_ref            text NOT NULL,
         person_ref           text NOT NULL,
         scheme_id            text NOT NULL,
@@ -36,7 +36,7 @@ export class SchedulingModel1763700000210 implements MigrationInterface {
     await q.query(`
       CREATE TABLE referral_status_change (
         id               bigserial PRIMARY KEY,
-        referral_id      uuid NOT NULL REFERENCES scheduling_referral (referral_id),
+        referral_id      text NOT NULL REFERENCES scheduling_referral (referral_id),
         from_status      text,
         to_status        text NOT NULL,
         lifecycle_event  text NOT NULL,
@@ -84,7 +84,7 @@ export class SchedulingModel1763700000210 implements MigrationInterface {
     await q.query(`
       CREATE TABLE course (
         id                uuid PRIMARY KEY,
-        referral_id       uuid NOT NULL REFERENCES scheduling_referral (referral_id),
+        referral_id       text NOT NULL REFERENCES scheduling_referral (referral_id),
         provider_id       text NOT NULL,
         scheme_id         text NOT NULL,
         modality          text NOT NULL,
@@ -104,7 +104,9 @@ export class SchedulingModel1763700000210 implements MigrationInterface {
       )`);
     await q.query('CREATE INDEX course_referral ON course (referral_id)');
 
-    // The walking skeleton's appointment table grows the history and capacity columns.
+    // The walking skeleton's appointment table grows the history and capacity columns. Referral
+    // ids are strings in the contracts (not necessarily UUIDs), so they are text everywhere.
+    await q.query('ALTER TABLE appointment ALTER COLUMN referral_id TYPE text');
     await q.query(`
       ALTER TABLE appointment
         ADD COLUMN course_id         uuid REFERENCES course (id),
@@ -136,7 +138,7 @@ export class SchedulingModel1763700000210 implements MigrationInterface {
     await q.query(`
       CREATE TABLE assessment_record (
         appointment_id        uuid PRIMARY KEY REFERENCES appointment (id),
-        referral_id           uuid NOT NULL,
+        referral_id           text NOT NULL,
         outcome               text NOT NULL CHECK (outcome IN ('completed', 'missed')),
         support_plan_summary  text,
         absence_class         text CHECK (absence_class IN ('acceptable', 'logistics', 'unacceptable')),
@@ -149,7 +151,7 @@ export class SchedulingModel1763700000210 implements MigrationInterface {
     await q.query(`
       CREATE TABLE attendance (
         appointment_id     uuid PRIMARY KEY REFERENCES appointment (id),
-        referral_id        uuid NOT NULL,
+        referral_id        text NOT NULL,
         course_id          uuid NOT NULL REFERENCES course (id),
         session_number     int NOT NULL,
         mark               text NOT NULL CHECK (mark IN ('attended', 'late', 'did-not-attend')),
@@ -178,6 +180,7 @@ export class SchedulingModel1763700000210 implements MigrationInterface {
         DROP COLUMN superseded_by, DROP COLUMN requested_by, DROP COLUMN supersede_reason, DROP COLUMN cancelled_at,
         DROP COLUMN cancelled_by, DROP COLUMN cancel_reason, DROP COLUMN reminder_sent_at`);
     await q.query('ALTER TABLE appointment ALTER COLUMN created_at SET DEFAULT now()');
+    await q.query('ALTER TABLE appointment ALTER COLUMN referral_id TYPE uuid USING referral_id::uuid');
     await q.query('DROP TABLE course');
     await q.query('DROP TABLE provider_week');
     await q.query('DROP TABLE provider_slot_day');

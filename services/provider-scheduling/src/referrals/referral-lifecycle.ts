@@ -63,7 +63,7 @@ export class ReferralLifecycle {
 
   /** Locks a referral held by `providerId`, or 404. */
   async lockForProvider(manager: EntityManager, referralId: string, providerId: string): Promise<SchedulingReferralEntity> {
-    const referral = isUuid(referralId) ? await this.lock(manager, referralId) : null;
+    const referral = await this.lock(manager, referralId);
     if (!referral || referral.providerId !== providerId) {
       throw notFound('referral-not-found', `No referral ${referralId} is held by provider ${providerId}`);
     }

@@ -4,7 +4,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('referral_status_change')
 export class ReferralStatusChangeEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
-  @Column({ name: 'referral_id', type: 'uuid' }) referralId: string;
+  @Column({ name: 'referral_id', type: 'text' }) referralId: string;
   @Column({ name: 'from_status', type: 'text', nullable: true }) fromStatus: string | null;
   @Column({ name: 'to_status', type: 'text' }) toStatus: string;
   /** The lifecycle event (libs/domain LifecycleEvent type), or 'received' for the first row. */

@@ -8,7 +8,7 @@ import type { ReferralStatus } from '@ddp/domain';
  */
 @Entity('scheduling_referral')
 export class SchedulingReferralEntity {
-  @PrimaryColumn({ name: 'referral_id', type: 'uuid' }) referralId: string;
+  @PrimaryColumn({ name: 'referral_id', type: 'text' }) referralId: string;
   @Column({ name: 'short_ref', type: 'text' }) shortRef: string;
   @Column({ name: 'person_ref', type: 'text' }) personRef: string;
   @Column({ name: 'scheme_id', type: 'text' }) schemeId: string;
