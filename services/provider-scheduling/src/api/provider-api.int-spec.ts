@@ -341,6 +341,24 @@ describe('provider-scheduling: the provider API', () => {
     expect((await api(r.providerId).get(`/referrals/${r.referralId}`)).status).toBe(200);
   });
 
+  it('serves the provider directory, free slots (evenings included) and its OpenAPI description', async () => {
+    const providers = await getJson(`${service.url}/v1/providers`);
+    expect(providers.status).toBe(200);
+    expect(providers.body.find((p: { providerId: string }) => p.providerId === 'druglink')).toMatchObject({
+      weeklyCapacity: 100, eveningSlots: true, areas: 'force-wide', booking: { assessorsPerSlot: 2, courseGroupSize: 12 }, modalities: ['in-person', 'phone', 'online', 'video'],
+    });
+    expect((await getJson(`${service.url}/v1/providers/resilience-cranstoun-west-berkshire`)).body.eveningSlots).toBe(false);
+    const slots = await api('druglink').get('/slots?from=2030-05-21&to=2030-05-21'); // a Tuesday in BST
+    expect(slots.status).toBe(200);
+    expect(slots.body).toHaveLength(21);
+    expect(slots.body.at(-1)).toEqual({ startsAt: '2030-05-21T18:30:00.000Z', endsAt: '2030-05-21T19:00:00.000Z', free: 2, capacity: 2 }); // 19:30-20:00 BST
+    expect((await api('druglink').get('/slots?from=2030-05-21&to=2030-05-20')).body.code).toBe('empty-range');
+    const docs = await getJson(`${service.url}/docs-json`);
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining([
+      '/v1/providers/{providerId}/appointments/{appointmentId}/attendance', '/v1/providers/{providerId}/courses/{courseId}/defer',
+    ]));
+  });
+
   it('records a missed assessment (acceptable absence); the rebooking the outcome service asks for is a new appointment', async () => {
     const r = await referAndSchedule('2030-05-20T08:00:00Z', 'oxford', 'youth');
     await at('2030-05-20T08:45:00Z');
