@@ -61,9 +61,11 @@ export class DeliveryProcessor {
     const started = performance.now();
     // Personal values met on the way, masked out of any error text.
     const personal: string[] = [];
+    let destination: string | null = null;
     try {
       const resolution: Resolution = await this.resolver.resolve(row);
       if (resolution.kind === 'deliver') {
+        destination = maskDestination(resolution.channel, resolution.address);
         const c = resolution.contact;
         personal.push(...[resolution.address, c?.givenName, c?.contact.phone, c?.contact.email].filter((v): v is string => Boolean(v)));
       }
@@ -87,7 +89,7 @@ export class DeliveryProcessor {
       return 'sent';
     } catch (error) {
       if (error instanceof DelayedError) throw error;
-      await this.recordFailure(row, job, error, personal, Math.round(performance.now() - started));
+      await this.recordFailure(row, job, error, personal, destination, Math.round(performance.now() - started));
       throw isPermanent(error) ? new UnrecoverableError(safeText(error, personal)) : new Error(safeText(error, personal));
     }
   }
@@ -157,14 +159,14 @@ export class DeliveryProcessor {
     this.logger.log({ msg: 'notification sent', notificationId: row.id, template: row.template, channel: row.channel, via }, 'DeliveryProcessor');
   }
 
-  private async recordFailure(row: NotificationEntity, job: Job<DeliveryJobData>, error: unknown, knownValues: string[], durationMs: number): Promise<void> {
+  private async recordFailure(row: NotificationEntity, job: Job<DeliveryJobData>, error: unknown, knownValues: string[], destination: string | null, durationMs: number): Promise<void> {
     const now = this.clock.now();
     const text = safeText(error, knownValues);
     const final = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await this.dataSource.transaction(async (m) => {
       const attempts = await this.bumpAttempts(m, row.id);
       await m.update(NotificationEntity, { id: row.id }, {
-        lastError: text, updatedAt: now, ...(final ? { status: 'failed' as const, failedAt: now, heldUntil: null } : { status: 'queued' as const }),
+        lastError: text, updatedAt: now, ...(destination ? { maskedDestination: destination } : {}), ...(final ? { status: 'failed' as const, failedAt: now, heldUntil: null } : { status: 'queued' as const }),
       });
       await this.recordAttempt(m, row, attempts, this.adapters[row.channel as Channel]?.via ?? null, final ? 'gave-up' : 'failed', text, durationMs, now);
       if (final) {
@@ -179,7 +181,9 @@ export class DeliveryProcessor {
   }
 
   private async bumpAttempts(m: EntityManager, id: string): Promise<number> {
-    const rows: Array<{ attempts: number }> = await m.query('UPDATE notification SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts', [id]);
+    // TypeORM answers an UPDATE ... RETURNING on Postgres with [rows, affected].
+    const result: unknown[] = await m.query('UPDATE notification SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts', [id]);
+    const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<{ attempts: number }>;
     return rows[0].attempts;
   }
 
