@@ -5,6 +5,7 @@ import {
 import { addDays, endOfUkDay, isTerminal, ukLocalDate, type Provider } from '@ddp/domain';
 import { SERVICE_CONFIG } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
 import { AppointmentEntity } from '../appointments/appointment.entity';
 import { AppointmentStore } from '../appointments/appointment-store';
 import { AssessmentRecordEntity } from '../appointments/assessment-record.entity';
@@ -26,6 +27,7 @@ export const ESCALATION_REASONS = {
   weeklyCapacity: 'provider-weekly-capacity-reached',
   deadlinePassed: 'deadline-already-passed',
   noSlotForRebooking: 'no-slot-for-rebooking',
+  unknownScheme: 'unknown-scheme',
 } as const;
 
 export interface RecordOutcomeInput {
@@ -85,6 +87,9 @@ export class AssessmentService implements OnModuleInit {
    */
   async bookInitial(uow: UnitOfWork, referral: SchedulingReferralEntity, preferredProviderId?: string): Promise<void> {
     const deadline = referral.assessmentDeadline;
+    if (!this.directory.scheme(referral.schemeId)) {
+      return this.escalate(uow, referral, null, ESCALATION_REASONS.unknownScheme, `scheme ${referral.schemeId} is not in the rule tables`);
+    }
     const candidates = this.directory.candidatesFor({
       area: referral.area, ageBand: referral.ageBand, schemeId: referral.schemeId, at: referral.encounterAt, preferredProviderId,
     });
@@ -135,6 +140,11 @@ export class AssessmentService implements OnModuleInit {
     if (!this.directory.offers(provider, modality)) throw unprocessable('modality-not-offered', `${provider.name} does not offer ${modality} appointments (offers ${provider.modalities.join(', ')})`);
     const countWeek = referral.status === 'referred'; // the first booking takes a place of the provider's week
     const slot = await this.takeAssessmentSlot(uow, provider, input.startsAt, countWeek);
+    // After a missed assessment the new one supersedes it, so the history stays one chain.
+    const missed = referral.status === 'assessment-missed'
+      ? await uow.manager.findOne(AppointmentEntity, { where: { referralId: referral.referralId, kind: 'assessment', status: 'missed', supersededById: IsNull() }, order: { startsAt: 'DESC' } })
+      : null;
+    if (missed) return this.replace(uow, referral, missed, slot, modality, { requestedBy: 'provider', reason: 'booked again after a missed assessment' });
     const appointment = await this.appointments.create(uow, {
       referralId: referral.referralId, kind: 'assessment', providerId: provider.id, modality, slot, deadline: this.recordingDeadline(referral, slot.startsAt),
     });

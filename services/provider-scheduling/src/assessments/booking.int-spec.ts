@@ -104,6 +104,14 @@ describe('provider-scheduling: booking the assessment', () => {
     expect(await referralRow(referral.key)).toMatchObject({ status: 'referred', provider_id: null });
   });
 
+  it('escalates with unknown-scheme when the referral names a scheme the rule tables do not know', async () => {
+    clock.set(new Date('2030-01-08T10:00:00Z'));
+    const referral = referralCreatedAt('2030-01-08T09:55:00Z', { area: 'reading', ageBand: 'adult', schemeId: 'tvp-adult-diversion-2021', providerId: 'druglink' });
+    await refer(referral);
+    expect((await escalated(referral.key)).data.reason).toBe('unknown-scheme');
+    expect(await appointmentsOf(referral.key)).toEqual([]);
+  });
+
   it('books once however often the referral arrives (same event redelivered, or a second ReferralCreated)', async () => {
     clock.set(new Date('2030-01-09T09:00:00Z'));
     const referral = referralCreatedAt('2030-01-09T08:50:00Z', { area: 'slough', ageBand: 'youth' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type AssessmentMissedData, type AssessmentScheduledData, type AttendanceOverdueData, type CourseBookedData } from '@ddp/contracts';
+import { TOPICS, type AppointmentRescheduledData, type AssessmentMissedData, type AssessmentScheduledData, type AttendanceOverdueData, type CourseBookedData } from '@ddp/contracts';
 import {
   ControllableClock, EventTap, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
@@ -83,6 +83,14 @@ describe('provider-scheduling: deadline and reminder jobs', () => {
       .toEqual([{ outcome: 'missed', detected_by: 'deadline', recorded_by: 'system:assessment-deadline' }]);
     expect(await queryDatabase(db, 'SELECT status FROM scheduling_referral WHERE referral_id = $1', [referralId])).toEqual([{ status: 'assessment-missed' }]);
     expect(await queryDatabase(db, 'SELECT status FROM appointment WHERE id = $1', [appointmentId])).toEqual([{ status: 'missed' }]);
+
+    // The provider books it again: the new appointment supersedes the missed one (one history chain).
+    const again = await postJson(`${service.url}/v1/providers/druglink/referrals/${referralId}/assessment`, {}, actor);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ startsAt: '2030-02-06T09:00:00.000Z', supersedesId: appointmentId, status: 'booked', bookedBy: 'caseworker-12', deadline: '2030-02-06T23:59:59.999Z' });
+    const moved = await tap.waitForEvent<AppointmentRescheduledData>('AppointmentRescheduled', (e) => e.key === referralId);
+    expect(moved.data).toMatchObject({ supersededAppointmentId: appointmentId, appointmentId: again.body.appointmentId, kind: 'assessment', requestedBy: 'provider' });
+    expect(await queryDatabase(db, 'SELECT status FROM scheduling_referral WHERE referral_id = $1', [referralId])).toEqual([{ status: 'assessment-scheduled' }]);
   });
 
   it('does nothing at the deadline when the provider recorded the assessment in time', async () => {
