@@ -70,7 +70,8 @@ export async function startLocalNotifyApi(): Promise<LocalNotifyApi> {
     requests.push(request);
     if (request.status >= 400) {
       const error = request.status === 429 ? 'RateLimitError' : request.status >= 500 ? 'Exception' : 'BadRequestError';
-      return sendJson(res, request.status, { status_code: request.status, errors: [{ error, message: `refused by the test server (${request.status})` }] });
+      // Like some of Notify's own messages, this one quotes the recipient: callers must not log it raw.
+      return sendJson(res, request.status, { status_code: request.status, errors: [{ error, message: `${to} refused by the test server (${request.status})` }] });
     }
     request.notificationId = randomUUID();
     const content = type === 'sms'

@@ -14,8 +14,8 @@ export interface LocalSmtpServer {
   url: string;
   port: number;
   messages: ReceivedMail[];
-  /** Refuse the next n messages with this SMTP reply code (e.g. 451 transient, 550 permanent). */
-  refuseNext(n: number, code: number): void;
+  /** Refuse the next n messages (to `recipient`, if given) with this SMTP reply code (e.g. 451 transient, 550 permanent). */
+  refuseNext(n: number, code: number, recipient?: string): void;
   stop(): Promise<void>;
 }
 
@@ -58,7 +58,7 @@ export function parseMail(raw: string): { headers: Record<string, string>; text:
 /** A real SMTP server on loopback (smtp-server), no TLS, no auth: what nodemailer talks to in tests. */
 export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
   const messages: ReceivedMail[] = [];
-  let refusals: { left: number; code: number } = { left: 0, code: 0 };
+  let refusals: { left: number; code: number; recipient?: string } = { left: 0, code: 0 };
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -68,8 +68,9 @@ export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        if (refusals.left > 0) {
-          refusals = { left: refusals.left - 1, code: refusals.code };
+        const targeted = !refusals.recipient || session.envelope.rcptTo.some((r) => r.address === refusals.recipient);
+        if (refusals.left > 0 && targeted) {
+          refusals = { ...refusals, left: refusals.left - 1 };
           const error = new Error(`refused by the test server (${refusals.code})`) as Error & { responseCode: number };
           error.responseCode = refusals.code;
           return callback(error);
@@ -97,8 +98,8 @@ export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    refuseNext(n, code) {
-      refusals = { left: n, code };
+    refuseNext(n, code, recipient) {
+      refusals = { left: n, code, recipient };
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

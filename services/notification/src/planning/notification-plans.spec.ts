@@ -137,9 +137,22 @@ describe('what is sent when', () => {
     expect(withdrawn.create[0].id).toBe('summons-withdrawn:sr1:courts-unit');
   });
 
-  it('AttendanceOverdue (when the scheduling contract has it): a reminder to the provider', () => {
-    const result = planForEvent(envelope('AttendanceOverdue', { referralId: 'r1', appointmentId: 's1', providerId: 'druglink' }), settings());
-    expect(result.create[0]).toMatchObject({ id: 'attendance-overdue:s1:provider', recipientKey: 'druglink' });
+  it('AttendanceOverdue: a reminder to the provider to record attendance', () => {
+    const result = planForEvent(envelope('AttendanceOverdue', {
+      referralId: 'r1', appointmentId: 's1', providerId: 'druglink', kind: 'session', sessionNumber: 3, startsAt: '2026-12-01T18:00:00Z', endsAt: '2026-12-01T20:00:00Z', overdueSince: '2026-12-02T08:00:00Z',
+    }), settings());
+    expect(result.create[0]).toMatchObject({ id: 'attendance-overdue:s1:provider', role: 'provider', recipientKey: 'druglink', category: 'operational' });
+    expect(result.create[0].context.appointment).toMatchObject({ kind: 'session', sessionNumber: 3, startsAt: '2026-12-01T18:00:00Z' });
+  });
+
+  it('takes the provider and session number from the event when it carries them', () => {
+    const moved = planForEvent(envelope('AppointmentRescheduled', {
+      referralId: 'r1', supersededAppointmentId: 's2', kind: 'session', appointmentId: 's2b', startsAt: '2026-11-24T18:00:00Z', endsAt: '2026-11-24T20:00:00Z',
+      modality: 'online', requestedBy: 'person', reason: 'shift', cancelledOnly: false, providerId: 'druglink', sessionNumber: 2,
+    }), settings());
+    expect(moved.create[0].context).toMatchObject({ providerId: 'druglink', appointment: { sessionNumber: 2, kind: 'session' } });
+    const missed = planForEvent(envelope('CourseMissed', { referralId: 'r1', appointmentId: 's2', sessionNumber: 2, absenceClass: 'unacceptable', recordedAt: '2026-12-02T21:00:00Z', providerId: 'druglink' }), settings());
+    expect(missed.create[0].context.providerId).toBe('druglink');
   });
 
   it('completion stops the reminders still pending', () => {

@@ -176,7 +176,7 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
 
     case 'AppointmentRescheduled': {
       const before = settings.knownAppointment?.(d.supersededAppointmentId);
-      const providerId = before?.providerId;
+      const providerId: string | undefined = d.providerId ?? before?.providerId;
       const previousAppointment = before?.appointment;
       const cancel: Cancellation[] = [{ referralId, appointmentIds: [d.supersededAppointmentId], remindersOnly: true, reason: `appointment ${d.cancelledOnly ? 'cancelled' : 'rescheduled'}` }];
       if (d.cancelledOnly) {
@@ -187,7 +187,7 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
       }
       const appointment: AppointmentContext = {
         appointmentId: d.appointmentId, kind: d.kind === 'assessment' ? 'assessment' : 'session', startsAt: d.startsAt, endsAt: d.endsAt, modality: d.modality,
-        sessionNumber: previousAppointment?.sessionNumber,
+        sessionNumber: d.sessionNumber ?? previousAppointment?.sessionNumber,
       };
       return {
         create: [
@@ -201,7 +201,7 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
     case 'AssessmentMissed': {
       const known = settings.knownAppointment?.(d.appointmentId);
       const context: NotificationContext = {
-        eventType, providerId: known?.providerId, appointment: known?.appointment, deadline: d.deadline,
+        eventType, providerId: d.providerId ?? known?.providerId, appointment: known?.appointment, deadline: d.deadline,
         event: { referralId, appointmentId: d.appointmentId, deadline: d.deadline, detectedBy: d.detectedBy, absenceClass: d.absenceClass },
       };
       return {
@@ -223,7 +223,7 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
         create: [
           plan('session-missed', {
             subject: d.appointmentId, referralId, appointmentId: d.appointmentId, dueAt: now,
-            context: { eventType, providerId: known?.providerId, appointment: { ...appointment, sessionNumber: d.sessionNumber }, reason: d.absenceClass },
+            context: { eventType, providerId: d.providerId ?? known?.providerId, appointment: { ...appointment, sessionNumber: d.sessionNumber }, reason: d.absenceClass },
           }),
         ],
         cancel: [],
@@ -252,14 +252,16 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
     }
 
     case 'AttendanceOverdue': {
-      const appointmentId: string | undefined = d.appointmentId;
-      const known = appointmentId ? settings.knownAppointment?.(appointmentId) : undefined;
-      const providerId: string | undefined = d.providerId ?? known?.providerId;
+      const known = settings.knownAppointment?.(d.appointmentId);
+      const appointment: AppointmentContext = {
+        appointmentId: d.appointmentId, kind: d.kind === 'assessment' ? 'assessment' : 'session', startsAt: d.startsAt, endsAt: d.endsAt,
+        sessionNumber: d.sessionNumber ?? known?.appointment?.sessionNumber,
+      };
       return {
         create: [
           plan('attendance-overdue', {
-            subject: appointmentId ?? `${referralId}.${envelope.eventId}`, referralId, appointmentId: appointmentId ?? null, recipientKey: providerId ?? null, dueAt: now,
-            context: { eventType, providerId, appointment: known?.appointment, event: { ...d } },
+            subject: d.appointmentId, referralId, appointmentId: d.appointmentId, recipientKey: d.providerId, dueAt: now,
+            context: { eventType, providerId: d.providerId, appointment, event: { ...d } },
           }),
         ],
         cancel: [],
@@ -271,7 +273,11 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
         create: [
           plan('show-cause', {
             subject: d.reviewId, referralId, dueAt: now,
-            context: { eventType, deadline: d.showCauseDeadline, reason: d.trigger, event: { referralId, reviewId: d.reviewId, trigger: d.trigger, showCauseDeadline: d.showCauseDeadline } },
+            context: {
+              eventType, deadline: d.showCauseDeadline, reason: d.kind ? `${d.kind}-missed` : d.trigger, area: d.area, officerCollarNumber: d.officerCollarNumber,
+              appointment: d.appointmentId ? settings.knownAppointment?.(d.appointmentId)?.appointment : undefined,
+              event: { referralId, reviewId: d.reviewId, trigger: d.trigger, showCauseDeadline: d.showCauseDeadline },
+            },
           }),
         ],
         cancel: [],
