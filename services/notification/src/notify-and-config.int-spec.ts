@@ -74,18 +74,18 @@ describe('notification service: GOV.UK Notify for e-mail, configuration, and fai
     expect((await configure('/v1/recipient-endpoints', { role: 'officer', match: 'default', channel: 'email', address: 'x@y.example' }, null)).status).toBe(401);
     const bad = await configure('/v1/recipient-endpoints', { role: 'judge', match: 'collar', channel: 'webhook', address: 'not a url' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['role', 'value', 'address', 'secret']));
+    expect(((await bad.json()) as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['role', 'value', 'address', 'secret']));
     const mismatch = await configure('/v1/recipient-endpoints', { role: 'officer', match: 'area', value: 'slough', channel: 'webhook', address: 'someone@example.test', secret: '0123456789abcdef' });
     expect(mismatch.status).toBe(422);
-    expect((await mismatch.json()).code).toBe('address-does-not-fit-channel');
+    expect(((await mismatch.json()) as { code: string }).code).toBe('address-does-not-fit-channel');
 
     const put = await configure('/v1/recipient-endpoints', { role: 'officer', match: 'area', value: 'slough', channel: 'webhook', address: `${officerSystem.url}/slough?key=abc`, secret: officerSystem.secret });
     expect(put.status).toBe(200);
-    const listed = await fetch(`${service.url}/v1/recipient-endpoints`, { headers: { 'x-internal-token': contacts.token } }).then((r) => r.json());
-    const slough = listed.endpoints.find((e: { value: string }) => e.value === 'slough');
+    const listed = (await fetch(`${service.url}/v1/recipient-endpoints`, { headers: { 'x-internal-token': contacts.token } }).then((r) => r.json())) as { endpoints: Array<Record<string, string>> };
+    const slough = listed.endpoints.find((e) => e.value === 'slough');
     expect(slough).toMatchObject({ role: 'officer', match: 'area', channel: 'webhook', address: `${officerSystem.url}/slough`, signed: true });
     expect(JSON.stringify(listed)).not.toContain(officerSystem.secret);
-    expect(listed.endpoints.find((e: { role: string; match: string }) => e.role === 'officer' && e.match === 'default')).toMatchObject({ channel: 'email', address: 'd***@thamesvalley.police.example' });
+    expect(listed.endpoints.find((e) => e.role === 'officer' && e.match === 'default')).toMatchObject({ channel: 'email', address: 'd***@thamesvalley.police.example' });
 
     const pref = await fetch(`${service.url}/v1/preferences/${randomUUID()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(pref.status).toBe(422);
