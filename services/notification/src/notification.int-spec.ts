@@ -71,6 +71,8 @@ describe('notification service: notices and reminders over real channels', () =>
   }, 120_000);
 
   afterAll(async () => {
+    // This run's Redis keys go with it (delayed reminders included).
+    if (service) await Promise.all(service.app.get(DeliveryQueues).all().map((q) => q.obliterate({ force: true })));
     await service?.stop();
     await tap?.stop();
     await producer?.disconnect();

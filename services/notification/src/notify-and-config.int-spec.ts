@@ -6,6 +6,7 @@ import {
   testProducer, testServiceEnv, waitUntil, type LocalContactApi, type LocalNotifyApi, type LocalWebhookReceiver,
 } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
+import { DeliveryQueues } from './delivery/delivery-queues';
 import { notificationService } from './notification.service-definition';
 
 /*
@@ -47,6 +48,8 @@ describe('notification service: GOV.UK Notify for e-mail, configuration, and fai
   }, 120_000);
 
   afterAll(async () => {
+    // This run's Redis keys go with it (delayed reminders included).
+    if (service) await Promise.all(service.app.get(DeliveryQueues).all().map((q) => q.obliterate({ force: true })));
     await service?.stop();
     await tap?.stop();
     await producer?.disconnect();
