@@ -64,6 +64,7 @@ describe('notification service: notices and reminders over real channels', () =>
       method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': contacts.token }, body: JSON.stringify(body),
     }).then((r) => expect(r.status).toBe(200));
     await put({ role: 'provider', match: 'provider', value: 'druglink', channel: 'webhook', address: `${provider.url}/referrals`, secret: provider.secret });
+    await put({ role: 'provider', match: 'provider', value: 'cranstoun-windsor-maidenhead', channel: 'webhook', address: `${provider.url}/cranstoun`, secret: provider.secret });
     await put({ role: 'courts-unit', match: 'default', channel: 'webhook', address: `${courts.url}/summons`, secret: courts.secret });
     await fetch(`${service.url}/v1/provider-contacts/druglink`, {
       method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': contacts.token }, body: JSON.stringify({ phone: '0118 496 0000' }),
@@ -226,6 +227,24 @@ describe('notification service: notices and reminders over real channels', () =>
     expect(mail.text).toContain('Scheme: Thames Valley adult drug diversion with Druglink (force-wide)');
     expect(mail.text).not.toContain('Alex');
     await tap.waitForEvent<{ notificationId: string }>('NotificationSent', (e) => e.key === referralId && e.data.notificationId === `new-referral:${referralId}:provider`);
+  });
+
+  it('sends the referral to the provider that holds the booking when scheduling booked another one', async () => {
+    const now = await newDay();
+    const referralId = aPerson();
+    await publish(ReferralCreated, aReferralCreated({ referralId, shortRef: 'HJKM-2345', providerId: 'druglink', area: 'windsor-maidenhead' }));
+    await scheduled(referralId, new Date(now.getTime() + DAY), `appt-${referralId}`).then(() => undefined);
+    // scheduled() books with druglink: book again with another provider, as a re-route would.
+    await publish(AssessmentScheduled, {
+      referralId, appointmentId: `appt2-${referralId}`, providerId: 'cranstoun-windsor-maidenhead', startsAt: new Date(now.getTime() + 2 * DAY).toISOString(),
+      endsAt: new Date(now.getTime() + 2 * DAY + 1800_000).toISOString(), modality: 'phone', deadline: new Date(now.getTime() + 3 * DAY).toISOString(),
+    });
+    const rerouted = await waitUntil(() => provider.deliveries.find((d) => d.headers['x-ddp-delivery-id'] === `new-referral:${referralId}.cranstoun-windsor-maidenhead:provider`), 'the referral to the booked provider');
+    expect(rerouted.path).toBe('/hooks/cranstoun');
+    expect(rerouted.signatureValid).toBe(true);
+    expect(rerouted.json).toMatchObject({ template: 'new-referral', shortRef: 'HJKM-2345', data: { providerId: 'cranstoun-windsor-maidenhead', area: 'windsor-maidenhead' }, person: { phone: '+447700900123' } });
+    await waitForLog(referralId, `new-referral:${referralId}:provider`, 'sent');
+    expect(provider.deliveries.filter((d) => (d.headers['x-ddp-delivery-id'] ?? '').startsWith(`new-referral:${referralId}`))).toHaveLength(2);
   });
 
   it('retries a failing webhook with backoff, then records the failure and publishes NotificationFailed', async () => {

@@ -118,7 +118,7 @@ describe('notification service: GOV.UK Notify for e-mail, configuration, and fai
 
   it('retries while the referral service is unavailable, and sends once it answers', async () => {
     const referralId = aPerson();
-    contacts.failNext(2, 503);
+    contacts.failNext(2, 503, referralId);
     await publish(ReferralDeclined, {
       referralId, encounterId: `ENC-${referralId}`, personRef: 'PNC-1', area: 'reading', ageBand: 'adult', reasons: ['suspected-supply'], encounterAt: new Date().toISOString(), officerCollarNumber: 'TV9001',
     });

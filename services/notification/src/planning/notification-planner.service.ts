@@ -8,7 +8,7 @@ import { RecipientDirectory } from '../recipients/recipient-directory';
 import type { Channel } from '../templates/catalogue';
 import type { AppointmentContext, NotificationContext } from '../templates/message-variables';
 import { smsAvailable, type NotificationConfig } from '../notification.config';
-import { planForEvent, type Cancellation, type NotificationPlan, type PlanResult } from './notification-plans';
+import { notificationId, planForEvent, type Cancellation, type NotificationPlan, type PlanResult } from './notification-plans';
 import { parseReminderOffsets, type ReminderOffset } from './reminder-offsets';
 
 /**
@@ -36,6 +36,7 @@ export class NotificationPlanner {
     const known = await this.knownAppointments(manager, referralId);
     const result = planForEvent(envelope, { now, offsets: this.offsets, knownAppointment: (id) => known.get(id) });
     if (envelope.eventType === 'SummonsRequestWithdrawn') await this.onlyTellCourtsWhatTheyHeard(manager, result);
+    if (envelope.eventType === 'ReferralCreated' || envelope.eventType === 'AssessmentScheduled') await this.referralToBookedProvider(manager, referralId, result, now);
 
     const closed = await this.isClosed(manager, referralId);
     if (result.closesReferral) {
@@ -106,6 +107,36 @@ export class NotificationPlanner {
     );
   }
 
+  /**
+   * Scheduling may book the assessment with another provider than the one intake chose
+   * (the first was full). The provider that actually holds the booking must get the
+   * referral too (it phones the person): a second `new-referral`, with the referral's
+   * context, to that provider. Works whichever of the two events arrives first.
+   */
+  private async referralToBookedProvider(manager: EntityManager, referralId: string, result: PlanResult, now: Date): Promise<void> {
+    const rows: Array<{ id: string; template: string; recipient_key: string | null; context: NotificationContext; due_at: Date }> = await manager.query(
+      `SELECT id, template, recipient_key, context, due_at FROM notification WHERE referral_id = $1 AND template IN ('new-referral', 'assessment-booked')`,
+      [referralId],
+    );
+    const referral = result.create.find((p) => p.template === 'new-referral') ?? toPlan(rows.find((r) => r.id === notificationId('new-referral', referralId, 'provider')), referralId);
+    const booked = [
+      ...result.create.filter((p) => p.template === 'assessment-booked').map((p) => p.context.providerId),
+      ...rows.filter((r) => r.template === 'assessment-booked').map((r) => r.context.providerId),
+    ].filter((p): p is string => Boolean(p));
+    // With no provider chosen at intake, the referral goes to the referral service's provider at send time: nothing to add.
+    if (!referral || !referral.recipientKey) return;
+    for (const providerId of new Set(booked)) {
+      if (providerId === referral.recipientKey) continue;
+      result.create.push({
+        ...referral,
+        id: notificationId('new-referral', `${referralId}.${providerId}`, 'provider'),
+        recipientKey: providerId,
+        dueAt: now,
+        context: { ...referral.context, providerId, event: { ...referral.context.event, providerId } },
+      });
+    }
+  }
+
   /** A withdrawal is news to the courts unit only if the request reached them; otherwise the request is just cancelled. */
   private async onlyTellCourtsWhatTheyHeard(manager: EntityManager, result: PlanResult): Promise<void> {
     const requestId = result.cancel[0]?.ids?.[0];
@@ -134,3 +165,10 @@ export class NotificationPlanner {
   }
 }
 
+function toPlan(row: { id: string; recipient_key: string | null; context: NotificationContext; due_at: Date } | undefined, referralId: string): NotificationPlan | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id, referralId, template: 'new-referral', role: 'provider', category: 'operational', recipientKey: row.recipient_key,
+    appointmentId: null, reminderOffset: null, dueAt: new Date(row.due_at), context: row.context,
+  };
+}

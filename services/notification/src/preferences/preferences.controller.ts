@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UnprocessableEntityException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PreferencesService, type Preference } from './preferences.service';
 
@@ -35,10 +35,11 @@ export class PreferencesController {
   @ApiOperation({ summary: 'Record a chosen channel and/or an opt-out (kept as history)' })
   @ApiOkResponse({ description: 'The preference now in force.' })
   @ApiUnprocessableEntityResponse({ description: 'Neither channel nor optOut given.' })
-  async record(@Param() params: ReferralIdParam, @Body() body: PreferenceChangeDto) {
+  @ApiHeader({ name: 'x-actor-id', required: false, description: 'Who records the change (as the other services take it); else body.recordedBy' })
+  async record(@Param() params: ReferralIdParam, @Body() body: PreferenceChangeDto, @Headers('x-actor-id') actor?: string) {
     if (body.channel === undefined && body.optOut === undefined) {
       throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', code: 'nothing-to-change', message: 'Give channel, optOut, or both.' });
     }
-    return view(await this.preferences.record(params.referralId, { channel: body.channel, optOut: body.optOut }, body.recordedBy ?? 'unknown'));
+    return view(await this.preferences.record(params.referralId, { channel: body.channel, optOut: body.optOut }, actor?.slice(0, 100) || body.recordedBy || 'unknown'));
   }
 }
