@@ -16,7 +16,7 @@ import { JobDispatcher } from './job-dispatcher';
 @Injectable()
 export class DeliveryRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private workers: Worker<DeliveryJobData>[] = [];
-  // Nest runs lifecycle hooks once for the HTTP app and once for the connected microservice.
+  // Idempotent start and stop: a hybrid app may run lifecycle hooks from more than one place.
   private started = false;
   private stopping: Promise<void> | null = null;
 
