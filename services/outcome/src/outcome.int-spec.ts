@@ -8,8 +8,8 @@ import {
 } from '@ddp/contracts';
 import { redisOptions, type RunningService } from '@ddp/platform';
 import {
-  aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, sendEnvelope, sleep, startTestService, testProducer,
-  testServiceEnv, waitUntil,
+  aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, resetDatabase, sendEnvelope, sleep, startTestService,
+  testDatabaseUrl, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
 import { Queue } from 'bullmq';
 import type { Producer } from 'kafkajs';
@@ -24,7 +24,10 @@ const PAST_DEADLINE_INSIDE_GRACE = 168 * HOUR + 60_000;
 
 describe('outcome service against real Postgres, Redis and Kafka', () => {
   let clock = new ControllableClock(new Date('2026-11-20T21:00:00Z'));
-  const env = testServiceEnv('outcome', { REDIS_PREFIX: `ddp-test-outcome-${randomUUID().slice(0, 8)}` });
+  // A database and a Redis prefix of this run's own: other engineers' runs of the same suites
+  // share this machine (a fixed name would be dropped under us by a concurrent run).
+  const run = randomUUID().slice(0, 8);
+  const env = testServiceEnv('outcome', { DATABASE_URL: testDatabaseUrl(`outcome_${run}`), REDIS_PREFIX: `ddp-test-outcome-${run}` });
   const db = env.DATABASE_URL;
   let service: RunningService;
   let tap: EventTap;
@@ -40,6 +43,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await service?.stop();
     await tap?.stop();
     await producer?.disconnect();
+    await resetDatabase(db);
   });
 
   // ------------------------------------------------------------------ helpers
@@ -66,10 +70,22 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
   const waitStatus = (referralId: string, status: string) =>
     waitUntil(async () => (await statusOf(referralId)) === status, `referral ${referralId.slice(0, 8)} to be ${status}`);
 
-  const waitFor = <T,>(type: string, referralId: string, match: (e: EventEnvelope<T>) => boolean = () => true) =>
-    tap.waitForEvent<T>(type, (e) => e.key === referralId && match(e));
+  /**
+   * What THIS service instance published for a referral, read from its outbox. Another run of
+   * this suite (or the e2e stack) on the same broker may consume our input events too and
+   * publish under the same keys, so the tap alone cannot tell whose event it sees.
+   */
+  async function eventsOf<T>(type: string, referralId: string): Promise<Array<EventEnvelope<T>>> {
+    const rows = await queryDatabase<{ payload: EventEnvelope<T> }>(db, 'SELECT payload FROM outbox_message WHERE event_type = $1 AND message_key = $2 ORDER BY id', [type, referralId]);
+    return rows.map((r) => r.payload);
+  }
 
-  const eventsOf = <T,>(type: string, referralId: string) => tap.events<T>(type, referralId);
+  /** Waits for this instance to publish a matching event, and for it to reach Kafka. */
+  async function waitFor<T>(type: string, referralId: string, match: (e: EventEnvelope<T>) => boolean = () => true): Promise<EventEnvelope<T>> {
+    const event = await waitUntil(async () => (await eventsOf<T>(type, referralId)).find(match), `${type} of referral ${referralId.slice(0, 8)}`);
+    await tap.waitForEvent(type, (e) => e.eventId === event.eventId);
+    return event;
+  }
 
   /**
    * The builder's encounter (June 2020) has an assessment deadline long past by any test
@@ -185,7 +201,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     const closed = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId);
     expect(closed.data).toMatchObject({ reviewId: opened.data.reviewId, resolution: 'summons-requested', summonsRequestId: summons.data.summonsRequestId });
     expect(await statusOf(r.referralId)).toBe('summons-requested');
-    expect(eventsOf('NoFurtherDiversion', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('NoFurtherDiversion', r.referralId)).toHaveLength(0);
     const [rc] = await queryDatabase<{ crime_outcome_code: number }>(db, 'SELECT crime_outcome_code FROM referral_case WHERE referral_id = $1', [r.referralId]);
     expect(rc.crime_outcome_code).toBe(1);
   });
@@ -196,7 +212,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await missSession(r, 2);
     const rebook = await waitFor<RebookingRequestedData>('RebookingRequested', r.referralId);
     expect(rebook.data).toMatchObject({ appointmentId: sessionId(r, 2), absenceClass: 'unacceptable', countsAsFailure: true, kind: 'session' });
-    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
 
     await missSession(r, 3);
     const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
@@ -219,7 +235,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     expect(nfd.data).toMatchObject({ personRef: r.personRef, schemeId: 'west-berkshire-voluntary-pilot', area: 'west-berkshire', reviewId: opened.data.reviewId });
     await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'no-further-diversion');
     await waitStatus(r.referralId, 'no-further-diversion');
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
     expect(await summonsRow(r.referralId)).toBeUndefined();
   });
 
@@ -228,7 +244,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await advance(PAST_DECISION);
     await waitFor<NoFurtherDiversionData>('NoFurtherDiversion', r.referralId);
     await waitStatus(r.referralId, 'no-further-diversion');
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
   });
 
   it('completion: Outcome 22 for adult deferred prosecution, Outcome 8 for the youth scheme', async () => {
@@ -259,9 +275,9 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await missSession(r, 1, 'acceptable');
     await waitFor<RebookingRequestedData>('RebookingRequested', r.referralId, (e) => e.data.absenceClass === 'acceptable');
     await missSession(r, 1, 'logistics');
-    await waitUntil(() => eventsOf('RebookingRequested', r.referralId).length === 3, 'three rebooking requests');
+    await waitUntil(async () => (await eventsOf('RebookingRequested', r.referralId)).length === 3, 'three rebooking requests');
     expect(await statusOf(r.referralId)).toBe('on-course');
-    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
     expect(await reviewRows(r.referralId)).toEqual([]);
   });
 
@@ -272,7 +288,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await scheduleAssessment(r);
     await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'provider', absenceClass: 'unacceptable' });
     await waitUntil(async () => (await queryDatabase(db, 'SELECT 1 FROM deferred_event WHERE referral_id = $1', [r.referralId])).length === 2, 'both events deferred');
-    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
 
     await send(ReferralCreated, r);
     await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
@@ -303,9 +319,9 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await sendEnvelope(producer, TOPICS.scheduling, missed); // a third time, after the decision
     await waitFor('ComplianceReviewClosed', r.referralId);
     await sleep(1500);
-    expect(eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(1);
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
-    expect(eventsOf('ComplianceReviewClosed', r.referralId)).toHaveLength(1);
+    expect(await eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(1);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+    expect(await eventsOf('ComplianceReviewClosed', r.referralId)).toHaveLength(1);
     expect(await reviewRows(r.referralId)).toHaveLength(1);
     const attendance = await queryDatabase(db, "SELECT 1 FROM attendance_record WHERE referral_id = $1 AND kind = 'session'", [r.referralId]);
     expect(attendance).toHaveLength(1);
@@ -325,7 +341,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await completeCourse(r, 1);
     const done = await waitFor<DiversionCompletedData>('DiversionCompleted', r.referralId);
     expect(done.data).toMatchObject({ crimeOutcomeCode: 22, ending: 'excused-completed' });
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
   });
 
   it('race, attendance in flight: one that happened before the deadline and arrives inside the grace period excuses; the job then does nothing', async () => {
@@ -335,7 +351,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'excused');
     await advance(HOUR);
     expect(await jobResult(opened.data.reviewId)).toBe('already-excused');
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
   });
 
   it('race, window job first: an attendance that happened before the deadline but arrives after the decision withdraws the pending summons request automatically', async () => {
@@ -357,7 +373,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await completeCourse(r, 1);
     const done = await waitFor<DiversionCompletedData>('DiversionCompleted', r.referralId);
     expect(done.data).toMatchObject({ crimeOutcomeCode: 22, ending: 'excused-completed' });
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
   });
 
   it('race, window job first under a no-further-diversion scheme: the decision is superseded by the late in-window attendance', async () => {
@@ -381,8 +397,8 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await missSession(r, 1);
     await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId, (e) => e.data.reviewId !== opened.data.reviewId);
     await advance(PAST_DECISION);
-    await waitUntil(() => eventsOf('SummonsRequested', r.referralId).length === 2, 'the reinstated request');
-    const again = eventsOf<SummonsRequestedData>('SummonsRequested', r.referralId)[1];
+    await waitUntil(async () => (await eventsOf('SummonsRequested', r.referralId)).length === 2, 'the reinstated request');
+    const again = (await eventsOf<SummonsRequestedData>('SummonsRequested', r.referralId))[1];
     expect(again.data.summonsRequestId).toBe(first.data.summonsRequestId);
     const view = (await getJson(`${service.url}/v1/summons-requests/${first.data.summonsRequestId}`)).body;
     expect(view.status).toBe('pending');
@@ -435,7 +451,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitStatus(r.referralId, 'withdrawn');
     await advance(PAST_DECISION);
     expect(await jobResult(opened.data.reviewId)).toBe('already-withdrawn');
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
   });
 
   it('courts unit API: list with filters, the evidence package, acknowledge, court result, and withdraw only while pending', async () => {
@@ -491,7 +507,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await attendSession(a, 1, new Date(Date.parse(sa.data.showCauseDeadline!) - HOUR));
     await waitUntil(async () => (await getJson(`${base}/${sa.data.summonsRequestId}`)).body.lateReengagementAt, 'late re-engagement recorded on the request');
     expect((await getJson(`${base}/${sa.data.summonsRequestId}`)).body.status).toBe('court-result-recorded');
-    expect(eventsOf('SummonsRequestWithdrawn', a.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequestWithdrawn', a.referralId)).toHaveLength(0);
   });
 
   // ------------------------------------------------------------ restarts and replicas
@@ -515,8 +531,8 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitFor('SummonsRequested', r.referralId);
     await waitFor('SummonsRequested', lost.r.referralId);
     await sleep(1000);
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
-    expect(eventsOf('SummonsRequested', lost.r.referralId)).toHaveLength(1);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+    expect(await eventsOf('SummonsRequested', lost.r.referralId)).toHaveLength(1);
   });
 
   it('several replicas deciding the same window at once (and again): exactly one summons request', async () => {
@@ -537,16 +553,18 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     expect(await jobResult(opened.data.reviewId)).toBe('already-summons-requested');
     await waitFor('SummonsRequested', r.referralId);
     await sleep(1000);
-    expect(eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(1);
     expect(await queryDatabase(db, 'SELECT 1 FROM summons_request WHERE referral_id = $1', [r.referralId])).toHaveLength(1);
   });
 
   // -------------------------------------------------------------------- the figures
 
   it('scheme figures match a known set of journeys (counts, rates, fairness dimensions, reference figures)', async () => {
-    // Cohort: youth scheme, Oxford, March 2025 (a month no other test uses).
+    // Cohort: youth scheme, March 2025, in an area code of this run's own: every run of this
+    // suite on the broker (and any other service instance) counts the others' journeys too.
+    const area = `test-area-${run}`;
     const youth = (sex: 'female' | 'male' | undefined) => ({
-      schemeId: 'thames-valley-youth-diversion', area: 'oxford', ageBand: 'youth' as const, providerId: 'oxford-youth-substance-misuse-service', bwvReference: undefined,
+      schemeId: 'thames-valley-youth-diversion', area, ageBand: 'youth' as const, providerId: 'oxford-youth-substance-misuse-service', bwvReference: undefined,
       encounterAt: '2025-03-10T19:00:00Z', assessmentDeadline: '2025-03-11T23:59:59.999Z', ...(sex ? { equality: { sex } } : {}),
     });
     const within = new Date('2025-03-11T10:00:00Z');
@@ -557,7 +575,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     const y4 = await refer(youth('female'));
     const y5 = await refer(youth(undefined));
     await send(ReferralDeclined, {
-      referralId: randomUUID(), encounterId: 'ENC-d1', personRef: 'PNC-d1', area: 'oxford', ageBand: 'youth', reasons: ['quantity-above-threshold'],
+      referralId: randomUUID(), encounterId: 'ENC-d1', personRef: 'PNC-d1', area, ageBand: 'youth', reasons: ['quantity-above-threshold'],
       schemeConsidered: 'thames-valley-youth-diversion', encounterAt: '2025-03-20T12:00:00Z', officerCollarNumber: 'TV1', equality: { sex: 'female' },
     });
     for (const [r, at] of [[y1, within], [y2, within], [y3, late], [y5, within]] as const) {
@@ -576,7 +594,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitStatus(y1.referralId, 'completed');
     await waitStatus(y2.referralId, 'completed');
 
-    const url = `${service.url}/v1/stats?schemeId=thames-valley-youth-diversion&area=oxford&from=2025-03&to=2025-03`;
+    const url = `${service.url}/v1/stats?schemeId=thames-valley-youth-diversion&area=${area}&from=2025-03&to=2025-03`;
     const stats = await waitUntil(async () => {
       const res = await getJson(url);
       return res.body?.totals?.counts?.declines === 1 && res.body.totals.counts.summonsRequests === 1 ? res.body : undefined;
@@ -588,7 +606,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     expect(stats.totals.rates).toEqual({
       cohort: 4, completionRate: 0.5, engagementRate: 1, assessmentWithinDeadlineRate: 0.75, shareNotSentToCourt: 0.75, noFurtherDiversionRate: 0, declineShare: 0.1667,
     });
-    expect(stats.rows).toEqual([expect.objectContaining({ schemeId: 'thames-valley-youth-diversion', area: 'oxford', month: '2025-03' })]);
+    expect(stats.rows).toEqual([expect.objectContaining({ schemeId: 'thames-valley-youth-diversion', area, month: '2025-03' })]);
 
     const bySex = (await getJson(`${url}&by=sex`)).body;
     const cell = (sex: string) => bySex.rows.find((row: { sex: string }) => row.sex === sex);
