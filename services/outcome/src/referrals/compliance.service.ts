@@ -292,6 +292,10 @@ export class ComplianceService {
     }
     const absenceClass = d.absenceClass as AbsenceClass;
     const assessment = assessAttendance('did-not-attend', absenceClass, await this.priorFailures(m, rc.referralId), scheme);
+    if (d.followUp && d.followUp !== assessment.action) {
+      // The scheduling service applies the same rule for its own bookkeeping; this service decides.
+      this.logger.warn({ msg: 'CourseMissed: the scheduling service expected another follow-up; the outcome service decides', referralId: rc.referralId, theirs: d.followUp, ours: assessment.action }, 'Compliance');
+    }
     await this.record(m, rc, e, { appointmentId: d.appointmentId, kind: 'session', sessionNumber: d.sessionNumber, mark: 'did-not-attend', absenceClass: d.absenceClass, occurredAt: at, isEngagement: false, countsAsFailure: assessment.countsAsFailure });
     if (assessment.action === 'open-review') {
       await this.move(m, rc, scheme, { type: 'review-opened' }, cause);
