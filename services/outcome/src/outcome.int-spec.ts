@@ -40,6 +40,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
   });
 
   afterAll(async () => {
+    await service?.app.get(ReviewWindowJobs).queue.obliterate({ force: true }).catch(() => undefined);
     await service?.stop();
     await tap?.stop();
     await producer?.disconnect();
