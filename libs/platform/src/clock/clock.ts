@@ -48,14 +48,29 @@ export class ControllableClock extends Clock {
     this.frozenAt = (at ?? this.now()).getTime();
   }
 
-  /** Called after each move, e.g. to promote delayed jobs that are now due. */
-  onMoved(listener: (now: Date) => Promise<void> | void): void {
+  /** Called after each move, e.g. to promote delayed jobs that are now due. Returns an unsubscribe. */
+  onMoved(listener: (now: Date) => Promise<void> | void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
-  /** Runs the listeners (the admin endpoint awaits this after advance/set). */
-  async notifyMoved(): Promise<void> {
+  /**
+   * Runs the listeners (the admin endpoint awaits this after advance/set). One failing
+   * listener (e.g. a queue already closed) does not stop the others; the errors are returned.
+   */
+  async notifyMoved(): Promise<unknown[]> {
     const now = this.now();
-    for (const listener of this.listeners) await listener(now);
+    const errors: unknown[] = [];
+    for (const listener of [...this.listeners]) {
+      try {
+        await listener(now);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return errors;
   }
 }

@@ -8,7 +8,7 @@ export interface DeadlineJobData {
 
 /**
  * Adds a delayed job due at `dueAt` by the service clock. The job id is deterministic
- * (e.g. `assessment-deadline:<appointmentId>`): adding it again on a redelivered event
+ * (e.g. `assessment-deadline-<appointmentId>`: BullMQ 6 refuses custom ids with a single ':'): adding it again on a redelivered event
  * is a no-op, and the job survives restarts because it lives in Redis.
  */
 export async function scheduleAt<T extends DeadlineJobData>(queue: Queue, clock: Clock, name: string, jobId: string, data: T, options: JobsOptions = {}): Promise<void> {
@@ -46,9 +46,9 @@ export async function cancel(queue: Queue, jobId: string): Promise<boolean> {
  * With a controllable clock, a jump forward must fire the jobs it made due: Redis
  * counts real milliseconds, so promote every delayed job whose dueAt has passed.
  */
-export function promoteDueJobsWhenClockMoves(clock: Clock, queues: Queue[]): void {
-  if (!(clock instanceof ControllableClock)) return;
-  clock.onMoved(async (now) => {
+export function promoteDueJobsWhenClockMoves(clock: Clock, queues: Queue[]): () => void {
+  if (!(clock instanceof ControllableClock)) return () => undefined;
+  return clock.onMoved(async (now) => {
     for (const queue of queues) {
       const delayed = await queue.getDelayed(0, -1);
       for (const job of delayed) {

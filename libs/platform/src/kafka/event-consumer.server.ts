@@ -267,7 +267,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (!subscription.raw) return parseEnvelope(json);
     const data = subscription.raw.parse(json);
     const id = subscription.raw.idOf(data);
-    const correlationId = headerValue(message.headers, HEADERS.correlationId) ?? id;
+    // A police system's correlation id is kept when it fits the envelope's rule (1-100 chars).
+    const header = headerValue(message.headers, HEADERS.correlationId);
+    const correlationId = header && header.length <= 100 ? header : id.slice(0, 100);
     return {
       eventId: `${subscription.raw.eventType}:${id}`,
       eventType: subscription.raw.eventType,
