@@ -20,3 +20,4 @@ export * from './consumer-registry';
 export * from './redis';
 export * from './rpc-errors.filter';
 export * from './bootstrap';
+export * from './http/internal-token.guard';

@@ -19,7 +19,7 @@ import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesService } from './preferences/preferences.service';
 import { CONTACT_SOURCE } from './recipients/contact-source.token';
 import { ReferralContactClient, type ContactSource } from './recipients/contact.client';
-import { InternalTokenGuard } from './recipients/internal-token.guard';
+import { InternalTokenGuard } from '@ddp/platform';
 import { ProviderContactEntity, RecipientEndpointEntity } from './recipients/recipient-endpoint.entity';
 import { RecipientDirectory } from './recipients/recipient-directory';
 import { RecipientEndpointsController } from './recipients/recipient-endpoints.controller';

@@ -6,7 +6,7 @@ import { DiversionHistoryEntity } from './history/diversion-history.entity';
 import { DiversionHistoryService } from './history/diversion-history.service';
 import { IntakeService } from './intake/intake.service';
 import { ContactController } from './internal/contact.controller';
-import { InternalTokenGuard } from './internal/internal-token.guard';
+import { InternalTokenGuard } from '@ddp/platform';
 import { REFERRAL_MIGRATIONS } from './migrations';
 import type { ReferralConfig } from './referral.config';
 import { ReferralPersonEntity } from './referrals/referral-person.entity';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Put, UnprocessableEntit
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { maskDestination } from '../privacy/masking';
-import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from './internal-token.guard';
+import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from '@ddp/platform';
 import { ENDPOINT_MATCHES, type EndpointMatch } from './recipient-endpoint.entity';
 import { RecipientDirectory } from './recipient-directory';
 

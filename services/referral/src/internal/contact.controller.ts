@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ReferralsService } from '../referrals/referrals.service';
 import { ContactParam, ContactView, ErrorView } from '../referrals/referral.views';
-import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from './internal-token.guard';
+import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from '@ddp/platform';
 
 /**
  * For the notification service only: the contact details of a referred person, fetched
