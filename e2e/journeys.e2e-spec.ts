@@ -16,7 +16,42 @@ describe('journeys', () => {
     stack = await startStack({ name: 'journeys' });
     tap = await EventTap.start([TOPICS.referral, TOPICS.scheduling, TOPICS.outcome, DEAD_LETTER_TOPICS.referral]);
     producer = await testProducer();
+    await warmUp();
   }, 180000);
+
+  /**
+   * A service reports ready once its consumer has fetched, or after 30 s whatever happened;
+   * with KAFKA_NEW_GROUP_START=latest a message published before its group has joined is
+   * never seen. So before the journeys: encounters (Kafka, then HTTP) until this stack's
+   * referral consumer, the scheduling service and the outcome service all answer.
+   */
+  async function warmUp(): Promise<void> {
+    const until = Date.now() + 120000;
+    const live = async (attempt: () => Promise<boolean>, what: string) => {
+      while (Date.now() < until) if (await attempt()) return;
+      throw new Error(`warm-up: ${what} never answered`);
+    };
+    await live(async () => {
+      const encounter = anEncounter({ occurredAt: new Date((await clockNow()).getTime() - 60_000).toISOString(), area: 'reading', person: person('1980-01-01') });
+      await produceJson(producer, TOPICS.policeEncounters, encounter.encounterId, encounter);
+      for (const stop = Date.now() + 15000; Date.now() < stop; await sleep(200)) {
+        const mine = await getJson(`${stack.urls.referral}/v1/referrals?personRef=${encodeURIComponent(encounter.person.personRef)}`);
+        const rows = Array.isArray(mine.body) ? mine.body : (mine.body?.items ?? mine.body?.referrals ?? []);
+        if (mine.status === 200 && rows.length > 0) return true;
+      }
+      return false;
+    }, 'the referral consumer');
+    await live(async () => {
+      const encounter = anEncounter({ occurredAt: new Date((await clockNow()).getTime() - 60_000).toISOString(), area: 'reading', person: person('1980-01-01') });
+      const answer = await postJson(`${stack.urls.referral}/v1/encounters`, encounter);
+      const referralId: string = answer.body.referralId;
+      for (const stop = Date.now() + 15000; Date.now() < stop; await sleep(200)) {
+        const compliance = await getJson(`${stack.urls.outcome}/v1/referrals/${referralId}/compliance`);
+        if (tap.events('AssessmentScheduled', referralId).length > 0 && compliance.status === 200) return true;
+      }
+      return false;
+    }, 'the scheduling and outcome consumers');
+  }
 
   afterAll(async () => {
     await tap?.stop();
