@@ -127,6 +127,15 @@ describe('journeys', () => {
     return sessions;
   }
 
+  async function waitForCompliance(referralId: string, ok: (c: any) => boolean): Promise<any> {
+    let last: any;
+    for (const stop = Date.now() + 20000; Date.now() < stop; await sleep(200)) {
+      last = (await getJson(`${stack.urls.outcome}/v1/referrals/${referralId}/compliance`)).body;
+      if (last && ok(last)) return last;
+    }
+    throw new Error(`compliance of ${referralId} never matched: ${JSON.stringify(last)}`);
+  }
+
   it('1. adult deferred prosecution: assessed, course attended, completed with outcome 22', async () => {
     const { answer } = await refer({ area: 'reading', person: person('1990-03-10') });
     expect(answer.decision).toBe('referred');
@@ -137,6 +146,8 @@ describe('journeys', () => {
     expect(sessions.length).toBe(1);
     const done = await tap.waitForEvent<{ crimeOutcomeCode: number }>('DiversionCompleted', (e) => e.key === referralId, 30000);
     expect(done.data.crimeOutcomeCode).toBe(22);
+    const compliance = await waitForCompliance(referralId, (c) => c.status === 'completed');
+    expect(compliance.crimeOutcomeCode).toBe(22);
   }, 90000);
 
   it('2. youth under the force-wide youth scheme: completed with outcome 8, then referred again', async () => {
@@ -198,6 +209,9 @@ describe('journeys', () => {
     await tap.waitForEvent('RebookingRequested', (e) => e.key === referralId, 30000);
     await sleep(3000);
     expect(tap.events('ComplianceReviewOpened', referralId)).toHaveLength(0);
+    const reviews = await getJson(`${stack.urls.outcome}/v1/reviews?referralId=${referralId}`);
+    expect(reviews.status).toBe(200);
+    expect(Array.isArray(reviews.body) ? reviews.body : (reviews.body.items ?? [])).toHaveLength(0);
   }, 60000);
 
   it('6. exclusions: too much and suspected supply are declined with those reasons', async () => {
