@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TOPICS } from '@ddp/contracts';
@@ -259,14 +259,6 @@ async function main() {
   console.log('[bench] baseline', baseline);
 
   console.log('[bench] starting the stack');
-  // startStack resolves dist/services from its own location three levels up, which is
-  // right for the TypeScript source (jest) but is dist/ itself once compiled: give the
-  // compiled copy the path it looks for.
-  const distRoot = path.resolve(__dirname, '..');
-  if (!existsSync(path.join(distRoot, 'dist/services'))) {
-    mkdirSync(path.join(distRoot, 'dist'), { recursive: true });
-    symlinkSync('../services', path.join(distRoot, 'dist/services'));
-  }
   const stack = await startStack({ name: 'bench', common: { CLOCK_MODE: 'system', LOG_LEVEL: 'warn' } });
   const rss = startRssSampler(stack);
   const collector = await startCollector();

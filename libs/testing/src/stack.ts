@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { resetDatabase, testDatabaseUrl } from './database';
@@ -27,7 +28,13 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-const ROOT = path.resolve(__dirname, '../../..');
+// The repository root: the nearest folder with package.json (from the TypeScript source
+// under jest, or from the compiled copy under dist/ when a benchmark runs it).
+const ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
