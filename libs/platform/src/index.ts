@@ -21,3 +21,5 @@ export * from './redis';
 export * from './rpc-errors.filter';
 export * from './bootstrap';
 export * from './http/internal-token.guard';
+export * from './jobs/job-connections';
+export * from './jobs/redis-loss-watch';
