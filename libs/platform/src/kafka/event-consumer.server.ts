@@ -3,12 +3,13 @@ import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock/clock';
 import { describeError, isPermanentError } from '../errors/errors';
+import { infrastructureOutage, isInfrastructureOutage, type InfrastructureOutage } from '../errors/infrastructure-errors';
 import { RequestContext } from '../logging/request-context';
 import type { Outbox } from '../outbox/outbox';
-import { EventContext } from './event-context';
+import { batchPattern, EventBatchContext, EventContext } from './event-context';
 
 /**
  * A topic this service consumes. Platform topics carry envelopes; an external topic
@@ -57,20 +58,42 @@ export interface EventConsumerOptions {
   /**
    * Where a group with no committed offsets starts: 'earliest' (production: nothing
    * published before the first start is missed) or 'latest' (tests on a shared broker:
-   * no history is replayed). listen() returns after the first fetch, when the start
-   * offsets are resolved, so nothing published after it returns is missed.
+   * no history is replayed). listen() returns once partitions are assigned and their start
+   * offsets resolved, so nothing published after it returns is missed.
    */
   newGroupStart?: 'earliest' | 'latest';
 }
 
 type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead-lettered' | 'parked';
 
+/** Where the consumer stands, for /health/ready: only 'ready' consumes. */
+export type ConsumerState = 'starting' | 'ready' | 'restarting' | 'down' | 'stopped';
+
+/**
+ * The batch a message is handled in: a long wait (an outage) keeps the group membership
+ * alive with heartbeats and gives up when the partition was taken away or the consumer stops.
+ */
+interface Lease {
+  heartbeat(): Promise<void>;
+  isActive(): boolean;
+}
+
+/** A message left unhandled and uncommitted (its partition moved, or the consumer stops). */
+const ABANDONED = 'abandoned' as const;
+
+/** Longest pause between two tries while a dependency is down (below the 30 s session timeout). */
+const OUTAGE_MAX_DELAY_MS = 5000;
+/** How often listen() says it is still waiting for its partitions. */
+const READINESS_LOG_EVERY_MS = 30000;
+
 /**
  * A NestJS transport strategy over kafkajs with the guarantees @nestjs/microservices'
  * own Kafka transport lacks: each event runs in one database transaction with its inbox
  * row (a redelivery has no second effect), transient failures are retried a bounded
  * number of times with backoff, then the message is dead-lettered and the partition
- * moves on. Handlers are ordinary @EventPattern('<EventType>') methods.
+ * moves on. A dependency that is down (Postgres, Redis, Kafka) is waited out instead:
+ * it says nothing about the message. Handlers are ordinary @EventPattern('<EventType>')
+ * methods; a handler may also take a whole group at once (batchPattern).
  */
 export class EventConsumerServer extends Server implements CustomTransportStrategy {
   private consumer: Consumer | null = null;
@@ -78,6 +101,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly counters: Record<Outcome, number> = { processed: 0, duplicate: 0, ignored: 0, 'dead-lettered': 0, parked: 0 };
   private closing = false;
   private groupCommits = 0;
+  private consumerState: ConsumerState = 'starting';
+  private lastCrash: string | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restartAttempts = 0;
+  private readyWaiters: Array<() => void> = [];
 
   constructor(private readonly options: EventConsumerOptions) {
     super();
@@ -92,44 +120,55 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     return this.groupCommits;
   }
 
+  /** True while the consumer is in its group with partitions assigned and fetching. */
   get isConnected(): boolean {
-    return this.consumer !== null && !this.closing;
+    return this.consumerState === 'ready' && !this.closing;
+  }
+
+  get state(): ConsumerState {
+    return this.consumerState;
+  }
+
+  /** For /health/ready: why the consumer is not ready, if it is not. */
+  get health(): { state: ConsumerState; lastCrash: string | null } {
+    return { state: this.consumerState, lastCrash: this.lastCrash };
   }
 
   on(): void {
-    // Status events are not used; health reads isConnected.
+    // Status events are not used; health reads state.
   }
 
   unwrap<T>(): T {
     return this.consumer as T;
   }
 
+  /**
+   * Resolves once the group has been joined, partitions assigned and their start offsets
+   * resolved (kafkajs GROUP_JOIN, then the first FETCH, which comes after the offsets are
+   * resolved for every assigned partition). With KAFKA_NEW_GROUP_START=latest anything
+   * produced after that is consumed; before it, a new group's "latest" could still move
+   * past it. There is no time limit: a join that takes long is logged every 30 s and the
+   * service stays not ready (it does not serve HTTP yet), instead of claiming readiness
+   * it does not have; a crash during the join is restarted like any other.
+   */
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const { kafka, groupId, subscriptions } = this.options;
       await this.loadParkedKeys();
-      this.consumer = kafka.consumer({
-        groupId,
-        allowAutoTopicCreation: false,
-        sessionTimeout: 30000,
-        heartbeatInterval: 3000,
-        maxWaitTimeInMs: 100,
-      });
-      await this.consumer.connect();
-      const fromBeginning = this.options.newGroupStart !== 'latest';
-      for (const s of subscriptions) await this.consumer.subscribe({ topic: s.topic, fromBeginning });
-      const firstFetch = new Promise<void>((resolve) => {
-        const remove = this.consumer!.on(this.consumer!.events.FETCH, () => {
-          remove();
-          resolve();
-        });
-      });
-      await this.consumer.run({
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-        eachBatch: (payload) => this.eachBatch(payload),
-      });
-      await Promise.race([firstFetch, new Promise((resolve) => setTimeout(resolve, 30000).unref())]);
+      const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+      await this.startConsumer();
+      const started = Date.now();
+      const reminder = setInterval(() => {
+        this.options.logger.warn?.(
+          { msg: 'consumer still waiting for its partitions before the service reports ready', state: this.consumerState, waitedMs: Date.now() - started, lastCrash: this.lastCrash },
+          'EventConsumer',
+        );
+      }, READINESS_LOG_EVERY_MS);
+      reminder.unref();
+      try {
+        await ready;
+      } finally {
+        clearInterval(reminder);
+      }
       callback();
     } catch (error) {
       callback(error);
@@ -138,23 +177,118 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   async close(): Promise<void> {
     this.closing = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     // kafkajs lets the batch in hand finish before it leaves the group.
     await this.consumer?.disconnect();
     this.consumer = null;
+    this.consumerState = 'stopped';
+    this.readyWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  /** Creates, subscribes and runs a kafkajs consumer; its events drive `state`. */
+  private async startConsumer(): Promise<void> {
+    const { kafka, groupId, subscriptions, logger } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 100,
+      retry: {
+        retries: 5,
+        // kafkajs asks this only for retriable crashes (e.g. the broker gone longer than its
+        // retries); restarting is always right for a service whose job is to consume.
+        restartOnFailure: async (error) => {
+          logger.error({ msg: 'consumer crashed; kafkajs restarts it', error: describeError(error) }, 'EventConsumer');
+          return true;
+        },
+      },
+    });
+    this.consumer = consumer;
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      joined = true;
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      if (!joined || this.consumer !== consumer || this.consumerState === 'ready') return;
+      this.consumerState = 'ready';
+      this.restartAttempts = 0;
+      this.readyWaiters.splice(0).forEach((resolve) => resolve());
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (this.closing || this.consumer !== consumer) return;
+      joined = false;
+      this.lastCrash = describeError(event.payload.error);
+      if (event.payload.restart) {
+        this.consumerState = 'restarting';
+        return;
+      }
+      // A crash kafkajs does not restart (a non-retriable error) would leave the service
+      // silently not consuming: start a fresh consumer instead.
+      this.consumerState = 'down';
+      logger.error({ msg: 'consumer crashed and kafkajs will not restart it; starting a new one', error: this.lastCrash }, 'EventConsumer');
+      this.scheduleRestart();
+    });
+    try {
+      await consumer.connect();
+      const fromBeginning = this.options.newGroupStart !== 'latest';
+      for (const s of subscriptions) await consumer.subscribe({ topic: s.topic, fromBeginning });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+    } catch (error) {
+      // The broker is not reachable yet (or went away while joining): keep trying.
+      if (this.closing) return;
+      this.consumerState = 'down';
+      this.lastCrash = describeError(error);
+      logger.error({ msg: 'consumer could not start; trying again', error: this.lastCrash }, 'EventConsumer');
+      await consumer.disconnect().catch(() => undefined);
+      this.scheduleRestart();
+    }
+  }
+
+  private scheduleRestart(): void {
+    if (this.closing || this.restartTimer) return;
+    this.restartAttempts++;
+    const delay = Math.min(this.options.retryBaseMs * 2 ** Math.min(this.restartAttempts - 1, 16), OUTAGE_MAX_DELAY_MS);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      const old = this.consumer;
+      void (async () => {
+        await old?.disconnect().catch(() => undefined);
+        if (this.closing) return;
+        await this.startConsumer();
+      })();
+    }, delay);
+    this.restartTimer.unref?.();
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const subscription = this.options.subscriptions.find((s) => s.topic === batch.topic);
     if (!subscription) return;
+    const lease: Lease = { heartbeat, isActive: () => isRunning() && !isStale() && !this.closing };
     const groupSize = Math.max(1, this.options.groupSize ?? 1);
     for (let start = 0; start < batch.messages.length; start += groupSize) {
-      if (!isRunning() || isStale()) break;
+      if (!lease.isActive()) break;
       const chunk = batch.messages.slice(start, start + groupSize);
-      const grouped = chunk.length > 1 && (await this.processGroup(subscription, batch.topic, batch.partition, chunk));
+      let grouped = false;
+      if (chunk.length > 1) {
+        for (let outageWaits = 1; ; outageWaits++) {
+          const result = await this.processGroup(subscription, batch.topic, batch.partition, chunk);
+          if (result === 'applied') grouped = true;
+          if (typeof result !== 'object') break;
+          // A dependency is down: retry the whole group once it is back (one by one would be slower and no safer).
+          if (!(await this.waitOutOutage(result, outageWaits, lease))) return;
+        }
+      }
       if (!grouped) {
         for (const message of chunk) {
-          if (!isRunning() || isStale()) return;
-          await this.processMessage(subscription, batch.topic, batch.partition, message);
+          if (!lease.isActive()) return;
+          const outcome = await this.processMessage(subscription, batch.topic, batch.partition, message, lease);
+          if (outcome === ABANDONED) return;
           resolveOffset(message.offset);
           await heartbeat();
         }
@@ -166,68 +300,119 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   /**
-   * Applies a run of messages in one transaction. Returns false (and changes nothing)
-   * when the run holds anything unusual (a parked key, a message that does not decode)
-   * or when any handler fails: the caller then takes the messages one by one.
+   * Applies a run of messages in one transaction: one inbox statement for the run, then
+   * each consecutive stretch of one event type through its batch handler if the service
+   * has one, else event by event. 'fallback' (nothing changed) when the run holds anything
+   * unusual (a parked key, a message that does not decode) or a handler failed: the caller
+   * then takes the messages one by one. An outage is returned as such.
    */
-  private async processGroup(subscription: Subscription, topic: string, partition: number, messages: KafkaMessage[]): Promise<boolean> {
+  private async processGroup(subscription: Subscription, topic: string, partition: number, messages: KafkaMessage[]): Promise<'applied' | 'fallback' | InfrastructureOutage> {
     const parks = subscription.parkOnDeadLetter ?? !subscription.raw;
-    const decoded: Array<{ message: KafkaMessage; envelope: EventEnvelope }> = [];
+    const envelopes: EventEnvelope[] = [];
     for (const message of messages) {
       const key = message.key?.toString() ?? '';
-      if (parks && key && this.parkedKeys.has(key)) return false;
+      if (parks && key && this.parkedKeys.has(key)) return 'fallback';
       try {
-        decoded.push({ message, envelope: this.decode(subscription, message) });
+        envelopes.push(this.decode(subscription, message));
       } catch {
-        return false;
+        return 'fallback';
       }
     }
     const outcomes: Outcome[] = [];
     try {
       await this.options.dataSource.transaction(async (manager) => {
-        for (const { message, envelope } of decoded) {
-          const handler = this.getHandlerByPattern(envelope.eventType);
-          if (!handler) {
+        const handled = envelopes.map((e) => this.hasHandler(e.eventType));
+        const fresh = await this.claimInbox(manager, envelopes, handled);
+        for (let i = 0; i < envelopes.length; ) {
+          if (!handled[i]) {
             outcomes.push('ignored');
+            i++;
             continue;
           }
-          const log = { correlationId: envelope.correlationId, eventId: envelope.eventId, eventType: envelope.eventType, referralId: envelope.key };
-          await RequestContext.run(log, async () => {
-            const inserted = await manager.query(
-              'INSERT INTO inbox_event (consumer, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
-              [this.options.groupId, envelope.eventId, envelope.eventType],
-            );
-            if (inserted.length === 0) {
-              outcomes.push('duplicate');
-              return;
+          if (!fresh[i]) {
+            outcomes.push('duplicate');
+            i++;
+            continue;
+          }
+          const eventType = envelopes[i].eventType;
+          const batchHandler = this.getHandlerByPattern(batchPattern(eventType));
+          if (batchHandler) {
+            // The stretch of new events of this type; duplicates inside it are skipped, which keeps the order of what is applied.
+            const stretch: EventEnvelope[] = [];
+            let j = i;
+            for (; j < envelopes.length && envelopes[j].eventType === eventType; j++) {
+              if (fresh[j]) stretch.push(envelopes[j]);
+              outcomes.push(fresh[j] ? 'processed' : 'duplicate');
             }
-            const context = new EventContext({ envelope, manager, outbox: this.options.outbox, topic, partition, offset: message.offset, attempt: 1 });
-            const result = await handler(envelope, context);
-            await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-            outcomes.push('processed');
+            const context = new EventBatchContext({ envelopes: stretch, manager, outbox: this.options.outbox, topic, partition });
+            await lastValueFrom(this.transformToObservable(await batchHandler(stretch, context)), { defaultValue: undefined });
+            i = j;
+            continue;
+          }
+          const envelope = envelopes[i];
+          const handler = this.getHandlerByPattern(eventType)!;
+          const log = { correlationId: envelope.correlationId, eventId: envelope.eventId, eventType, referralId: envelope.key };
+          await RequestContext.run(log, async () => {
+            const context = new EventContext({ envelope, manager, outbox: this.options.outbox, topic, partition, offset: messages[i].offset, attempt: 1 });
+            await lastValueFrom(this.transformToObservable(await handler(envelope, context)), { defaultValue: undefined });
           });
+          outcomes.push('processed');
+          i++;
         }
       });
     } catch (error) {
+      const outage = isPermanentError(error) ? null : infrastructureOutage(error);
+      if (outage) return outage;
       this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: messages.length, error: describeError(error) }, 'EventConsumer');
-      return false;
+      return 'fallback';
     }
     outcomes.forEach((o) => this.count(o));
     this.groupCommits++;
-    return true;
+    return 'applied';
   }
 
-  /** Decides what one message becomes; never throws for a bad message. */
-  async processMessage(subscription: Subscription, topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
+  private hasHandler(eventType: string): boolean {
+    return Boolean(this.getHandlerByPattern(eventType) ?? this.getHandlerByPattern(batchPattern(eventType)));
+  }
+
+  /**
+   * Inbox rows of a group in one statement. Returns, per envelope, whether this is its
+   * first delivery (false for one already processed, or repeated earlier in the group).
+   */
+  private async claimInbox(manager: EntityManager, envelopes: EventEnvelope[], handled: boolean[]): Promise<boolean[]> {
+    const ids: string[] = [];
+    const types: string[] = [];
+    envelopes.forEach((e, i) => {
+      if (!handled[i]) return;
+      ids.push(e.eventId);
+      types.push(e.eventType);
+    });
+    if (ids.length === 0) return envelopes.map(() => false);
+    const rows: Array<{ event_id: string }> = await manager.query(
+      `INSERT INTO inbox_event (consumer, event_id, event_type)
+       SELECT $1, e.id, e.type FROM unnest($2::text[], $3::text[]) AS e(id, type)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.groupId, ids, types],
+    );
+    const claimed = new Set(rows.map((r) => r.event_id));
+    return envelopes.map((e, i) => handled[i] && claimed.delete(e.eventId));
+  }
+
+  /**
+   * Decides what one message becomes; never throws for a bad message. Returns 'abandoned'
+   * when it had to stop waiting for a dependency (the partition was reassigned): the
+   * message stays uncommitted for the next owner.
+   */
+  async processMessage(subscription: Subscription, topic: string, partition: number, message: KafkaMessage, lease: Lease = this.standaloneLease()): Promise<Outcome | typeof ABANDONED> {
     const key = message.key?.toString() ?? '';
     const parks = subscription.parkOnDeadLetter ?? !subscription.raw;
-    if (parks && key && this.parkedKeys.has(key)) return this.count(await this.park(key, topic, partition, message));
+    if (parks && key && this.parkedKeys.has(key)) return this.count(await this.untilAvailable(lease, () => this.park(key, topic, partition, message)));
 
     let envelope: EventEnvelope;
     try {
       envelope = this.decode(subscription, message);
     } catch (error) {
-      return this.count(await this.deadLetter(subscription, topic, partition, message, error, 1, 'contract-violation'));
+      return this.count(await this.deadLetter(subscription, topic, partition, message, error, 1, 'contract-violation', lease));
     }
 
     const handler = this.getHandlerByPattern(envelope.eventType);
@@ -235,7 +420,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
     const log = { correlationId: envelope.correlationId, eventId: envelope.eventId, eventType: envelope.eventType, referralId: key };
     return RequestContext.run(log, async () => {
-      for (let attempt = 1; ; attempt++) {
+      let outageWaits = 0;
+      for (let attempt = 1; ; ) {
         try {
           const outcome = await this.options.dataSource.transaction(async (manager) => {
             const inserted = await manager.query(
@@ -250,16 +436,64 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           });
           return this.count(outcome);
         } catch (error) {
-          if (isPermanentError(error) || attempt >= this.options.maxAttempts || this.closing) {
-            if (this.closing && !isPermanentError(error)) throw error; // leave it uncommitted for the next owner
-            return this.count(await this.deadLetter(subscription, topic, partition, message, error, attempt, isPermanentError(error) ? 'rejected' : 'retries-exhausted'));
+          const permanent = isPermanentError(error);
+          if (this.closing && !permanent) throw error; // leave it uncommitted for the next owner
+          // A dependency that is down says nothing about the message: wait, without spending its attempts.
+          const outage = permanent ? null : infrastructureOutage(error);
+          if (outage) {
+            if (!(await this.waitOutOutage(outage, ++outageWaits, lease))) return ABANDONED;
+            continue;
+          }
+          outageWaits = 0;
+          if (permanent || attempt >= this.options.maxAttempts) {
+            return this.count(await this.deadLetter(subscription, topic, partition, message, error, attempt, permanent ? 'rejected' : 'retries-exhausted', lease));
           }
           const delay = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), 5000);
           this.options.logger.warn?.({ msg: 'event handling failed; retrying', attempt, delayMs: delay, error: describeError(error) }, 'EventConsumer');
           await new Promise((resolve) => setTimeout(resolve, delay));
+          attempt++;
         }
       }
     });
+  }
+
+  /**
+   * One pause while a dependency is down: capped exponential backoff, heartbeats so the
+   * group keeps the partition, a warning naming the cause. False when the lease ended.
+   */
+  private async waitOutOutage(outage: InfrastructureOutage, waits: number, lease: Lease): Promise<boolean> {
+    if (!lease.isActive()) return false;
+    const delay = Math.min(this.options.retryBaseMs * 2 ** Math.min(waits - 1, 16), OUTAGE_MAX_DELAY_MS);
+    this.options.logger.warn?.(
+      { msg: 'a dependency is unavailable; waiting for it (the message is not failed)', dependency: outage.dependency, reason: outage.reason, waits, delayMs: delay },
+      'EventConsumer',
+    );
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      await lease.heartbeat();
+    } catch (error) {
+      // The broker itself may be what is down; a rebalance, though, ends this batch.
+      if (!isInfrastructureOutage(error)) throw error;
+    }
+    return lease.isActive();
+  }
+
+  /** Runs `work` until it gets through an outage (dead letters, parking); other errors propagate. */
+  private async untilAvailable<T>(lease: Lease, work: () => Promise<T>): Promise<T> {
+    for (let waits = 1; ; waits++) {
+      try {
+        return await work();
+      } catch (error) {
+        const outage = infrastructureOutage(error);
+        if (!outage || this.closing) throw error;
+        if (!(await this.waitOutOutage(outage, waits, lease))) throw error;
+      }
+    }
+  }
+
+  /** Parked-message replays run outside any batch: only stopping ends their waits. */
+  private standaloneLease(): Lease {
+    return { heartbeat: async () => undefined, isActive: () => !this.closing };
   }
 
   private decode(subscription: Subscription, message: KafkaMessage): EventEnvelope {
@@ -283,7 +517,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     };
   }
 
-  private async deadLetter(subscription: Subscription, topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number, reason: string): Promise<Outcome> {
+  private async deadLetter(subscription: Subscription, topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number, reason: string, lease: Lease): Promise<Outcome> {
     const key = message.key?.toString() ?? null;
     const headers: IHeaders = {
       ...(message.headers ?? {}),
@@ -297,16 +531,20 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       [HEADERS.dlqFailedAt]: this.options.clock.now().toISOString(),
     };
     // Sent straight to Kafka, not via the outbox: the database may be what failed.
-    await this.options.producer.send({
-      topic: this.options.deadLetterTopic,
-      acks: -1,
-      messages: [{ key, value: message.value, headers }],
-    });
+    await this.untilAvailable(lease, () =>
+      this.options.producer.send({
+        topic: this.options.deadLetterTopic,
+        acks: -1,
+        messages: [{ key, value: message.value, headers }],
+      }),
+    );
     this.options.logger.error({ msg: 'message dead-lettered', reason, attempts, topic, partition, offset: message.offset, error: describeError(error) }, 'EventConsumer');
     if ((subscription.parkOnDeadLetter ?? !subscription.raw) && key) {
-      await this.options.dataSource.query(
-        'INSERT INTO parked_key (consumer, message_key, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        [this.options.groupId, key, `${reason}: ${describeError(error)}`.slice(0, 1000)],
+      await this.untilAvailable(lease, () =>
+        this.options.dataSource.query(
+          'INSERT INTO parked_key (consumer, message_key, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [this.options.groupId, key, `${reason}: ${describeError(error)}`.slice(0, 1000)],
+        ),
       );
       this.parkedKeys.add(key);
     }
@@ -328,7 +566,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
    * Replays a key's parked messages in order and lifts the hold (an operator's call,
    * after the dead-lettered event was dealt with). Returns what each replay became.
    */
-  async releaseParkedKey(key: string): Promise<Outcome[]> {
+  async releaseParkedKey(key: string): Promise<Array<Outcome | typeof ABANDONED>> {
     const rows: Array<{ id: string; topic: string; kafka_partition: number; kafka_offset: string; headers: Record<string, string | null>; value: string | null }> =
       await this.options.dataSource.query(
         'SELECT id, topic, kafka_partition, kafka_offset, headers, value FROM parked_message WHERE consumer = $1 AND message_key = $2 ORDER BY topic, kafka_partition, kafka_offset::bigint',
@@ -336,7 +574,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       );
     await this.options.dataSource.query('DELETE FROM parked_key WHERE consumer = $1 AND message_key = $2', [this.options.groupId, key]);
     this.parkedKeys.delete(key);
-    const outcomes: Outcome[] = [];
+    const outcomes: Array<Outcome | typeof ABANDONED> = [];
     for (const row of rows) {
       const subscription = this.options.subscriptions.find((s) => s.topic === row.topic);
       if (!subscription) continue;

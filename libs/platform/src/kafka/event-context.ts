@@ -54,3 +54,49 @@ export class EventContext extends BaseRpcContext<EventContextArgs> {
     });
   }
 }
+
+export interface EventBatchContextArgs {
+  envelopes: EventEnvelope[];
+  manager: EntityManager;
+  outbox: Outbox;
+  topic: string;
+  partition: number;
+}
+
+/**
+ * What a batch handler (@EventPattern(batchPattern('<EventType>'))) gets with @Ctx():
+ * the open transaction that already holds the inbox rows of every event of the batch.
+ * The handler applies them all through `manager` (one statement per table, ideally) and
+ * stages follow-up events with `outbox.stage`; any throw rolls the whole group back and
+ * the consumer takes its events one by one through the ordinary handler.
+ */
+export class EventBatchContext extends BaseRpcContext<EventBatchContextArgs> {
+  get envelopes(): EventEnvelope[] {
+    return this.args.envelopes;
+  }
+
+  get manager(): EntityManager {
+    return this.args.manager;
+  }
+
+  get outbox(): Outbox {
+    return this.args.outbox;
+  }
+
+  get topic(): string {
+    return this.args.topic;
+  }
+
+  get partition(): number {
+    return this.args.partition;
+  }
+}
+
+/**
+ * The pattern of a batch handler for `eventType`: the consumer hands it every consecutive
+ * new event of that type in a group at once. A service that declares one must also keep
+ * the single-event handler (@EventPattern(eventType)): retries and fallbacks use it.
+ */
+export function batchPattern(eventType: string): string {
+  return `${eventType}[]`;
+}
