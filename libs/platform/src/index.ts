@@ -23,3 +23,4 @@ export * from './bootstrap';
 export * from './http/internal-token.guard';
 export * from './jobs/job-connections';
 export * from './jobs/redis-loss-watch';
+export * from './errors/infrastructure-errors';
