@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, type Clock } from '@ddp/platform';
+import { PlatformModule, REDIS_LOSS_WATCH_PROVIDER, type Clock } from '@ddp/platform';
 import { CHANNEL_ADAPTERS, type ChannelAdapter } from './channels/channel-adapter';
 import { createChannelAdapters } from './channels/channel-adapters.factory';
 import { DeliveryLogController } from './deliveries/delivery-log.controller';
@@ -63,6 +63,7 @@ export class NotificationAppModule {
         NotificationPlanner,
         DeliveryProcessor,
         DeliveryRuntime,
+        REDIS_LOSS_WATCH_PROVIDER,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, type Clock } from '@ddp/platform';
+import { PlatformModule, REDIS_LOSS_WATCH_PROVIDER, type Clock } from '@ddp/platform';
 import { FiguresService } from './figures/figures.service';
 import { SchemeFigureEntity } from './figures/scheme-figure.entity';
 import { StatsController } from './figures/stats.controller';
@@ -28,7 +28,7 @@ export class OutcomeAppModule {
       module: OutcomeAppModule,
       imports: [PlatformModule.forService({ service: 'outcome', config, entities: OUTCOME_ENTITIES, migrations: OUTCOME_MIGRATIONS, clock })],
       controllers: [OutcomeEventsConsumer, SummonsController, ReviewsController, ReferralsController, StatsController],
-      providers: [FiguresService, SummonsService, ReviewWindowJobs, ComplianceService],
+      providers: [FiguresService, SummonsService, ReviewWindowJobs, ComplianceService, REDIS_LOSS_WATCH_PROVIDER],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { DEAD_LETTER_TOPICS, TOPICS } from '@ddp/contracts';
-import type { Clock, ServiceDefinition } from '@ddp/platform';
+import { RedisLossWatch, type Clock, type ServiceDefinition } from '@ddp/platform';
 import { OutcomeAppModule } from './app.module';
 import { loadOutcomeConfig } from './outcome.config';
 import { ComplianceService } from './referrals/compliance.service';
@@ -22,8 +22,10 @@ export function outcomeService(env: Record<string, string | undefined> = process
       subscriptions: [{ topic: TOPICS.referral }, { topic: TOPICS.scheduling }],
     },
     // After migrations, before listening: restore any missing window job, then start this replica's worker.
+    // The same sweep runs whenever Redis is found to have lost its data while the service runs.
     configure: async (app) => {
       const compliance = app.get(ComplianceService);
+      app.get(RedisLossWatch).register('review windows', () => compliance.ensureWindowJobs());
       await compliance.ensureWindowJobs();
       app.get(ReviewWindowJobs).start((job) => compliance.closeWindow(job));
     },

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, type Clock } from '@ddp/platform';
+import { PlatformModule, REDIS_LOSS_WATCH_PROVIDER, type Clock } from '@ddp/platform';
 import { ProviderApiService } from './api/provider-api.service';
 import { ProvidersController } from './api/providers.controller';
 import { AppointmentEntity } from './appointments/appointment.entity';
@@ -41,7 +41,7 @@ export class ProviderSchedulingAppModule {
       controllers: [ReferralEventsConsumer, OutcomeEventsConsumer, ProvidersController],
       providers: [
         ProviderDirectory, SlotBooking, SchedulingJobs, Transactions, ReferralLifecycle, AppointmentStore, AssessmentService, CourseService,
-        ReferralClosing, ProviderApiService, SchedulingBootstrap,
+        ReferralClosing, ProviderApiService, SchedulingBootstrap, REDIS_LOSS_WATCH_PROVIDER,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_CONFIG, redisOptions } from '@ddp/platform';
-import { Queue, type JobsOptions } from 'bullmq';
+import { JsonLogger, SERVICE_CONFIG, createJobQueue } from '@ddp/platform';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { NotificationConfig } from '../notification.config';
 import { CHANNELS, type Channel } from '../templates/catalogue';
 
@@ -17,10 +17,12 @@ export const queueName = (channel: Channel) => `notification-${channel}`;
 export class DeliveryQueues {
   readonly byChannel: Record<Channel, Queue<DeliveryJobData>>;
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: NotificationConfig) {
-    const connection = redisOptions(config.REDIS_URL);
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
+    @Inject(JsonLogger) logger: JsonLogger,
+  ) {
     this.byChannel = Object.fromEntries(
-      CHANNELS.map((channel) => [channel, new Queue<DeliveryJobData>(queueName(channel), { connection, prefix: config.REDIS_PREFIX })]),
+      CHANNELS.map((channel) => [channel, createJobQueue<DeliveryJobData>(queueName(channel), config, logger, 'DeliveryQueues')]),
     ) as Record<Channel, Queue<DeliveryJobData>>;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Clock, JsonLogger, SERVICE_CONFIG, promoteDueJobsWhenClockMoves, redisOptions } from '@ddp/platform';
-import { Worker } from 'bullmq';
+import { Clock, JsonLogger, RedisLossWatch, SERVICE_CONFIG, createJobWorker, promoteDueJobsWhenClockMoves } from '@ddp/platform';
+import type { Worker } from 'bullmq';
 import { CHANNEL_ADAPTERS, type ChannelAdapters } from '../channels/channel-adapter';
 import type { NotificationConfig } from '../notification.config';
 import { CHANNELS } from '../templates/catalogue';
@@ -11,7 +11,8 @@ import { JobDispatcher } from './job-dispatcher';
 /**
  * Starts a worker per channel queue and the job dispatcher once the application (and
  * its migrated database) is up; stops them before the database and Redis close, letting
- * jobs in flight finish.
+ * jobs in flight finish. When Redis is found to have lost its data, the dispatcher
+ * re-adds the job of every pending notification (RedisLossWatch).
  */
 @Injectable()
 export class DeliveryRuntime implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,22 +29,19 @@ export class DeliveryRuntime implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(DeliveryProcessor) private readonly processor: DeliveryProcessor,
     @Inject(JobDispatcher) private readonly dispatcher: JobDispatcher,
     @Inject(CHANNEL_ADAPTERS) private readonly adapters: ChannelAdapters,
+    @Inject(RedisLossWatch) private readonly redisLossWatch: RedisLossWatch,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const connection = redisOptions(this.config.REDIS_URL);
-    this.workers = CHANNELS.map((channel) => {
-      const worker = new Worker<DeliveryJobData>(queueName(channel), (job, token) => this.processor.process(channel, job, token), {
-        connection,
-        prefix: this.config.REDIS_PREFIX,
+    this.workers = CHANNELS.map((channel) =>
+      createJobWorker<DeliveryJobData, string>(queueName(channel), (job, token) => this.processor.process(channel, job, token), this.config, this.logger, 'DeliveryRuntime', {
         concurrency: this.config.DELIVERY_CONCURRENCY,
-      });
-      worker.on('error', (error) => this.logger.warn({ msg: 'delivery worker error', channel, error: error.message }, 'DeliveryRuntime'));
-      return worker;
-    });
+      }),
+    );
     promoteDueJobsWhenClockMoves(this.clock, this.queues.all());
+    this.redisLossWatch.register('notification deliveries', () => this.dispatcher.resync());
     await this.dispatcher.start();
   }
 

@@ -5,6 +5,10 @@ import type { NotificationConfig } from '../notification.config';
 import { CHANNELS } from '../templates/catalogue';
 import { DeliveryQueues } from './delivery-queues';
 
+/** Statuses whose row must have a job: due, retrying, or held for quiet hours. */
+const PENDING_STATUSES = ['scheduled', 'queued', 'held-quiet-hours'];
+const PENDING_STATUSES_SQL = `(${PENDING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
 interface SyncRow {
   id: string;
   channel: string;
@@ -38,8 +42,26 @@ export class JobDispatcher {
   /** Starts polling; first re-marks every pending row, so jobs lost with Redis come back. */
   async start(): Promise<void> {
     this.stopped = false;
-    await this.dataSource.query(`UPDATE notification SET needs_sync = true WHERE status IN ('scheduled', 'queued', 'held-quiet-hours') AND NOT needs_sync`);
+    await this.markPendingForSync();
     this.schedule(0);
+  }
+
+  /**
+   * After Redis lost its data: every pending row gets its job again (same id, same due
+   * time; adding one that is still there is a no-op). A pass that fails leaves its rows
+   * marked, so the polling loop keeps trying. Returns how many rows were re-marked.
+   */
+  async resync(): Promise<number> {
+    if (this.stopped) return 0;
+    const marked = await this.markPendingForSync();
+    await this.runNow();
+    return marked;
+  }
+
+  private async markPendingForSync(): Promise<number> {
+    // TypeORM answers an UPDATE on Postgres with [rows, affected].
+    const result: unknown = await this.dataSource.query(`UPDATE notification SET needs_sync = true WHERE status IN ${PENDING_STATUSES_SQL} AND NOT needs_sync`);
+    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
   }
 
   async stop(): Promise<void> {
@@ -102,7 +124,7 @@ export class JobDispatcher {
         if (row.status === 'cancelled') {
           // The row may have moved between channels: remove a waiting job wherever it is.
           for (const channel of CHANNELS) await cancel(this.queues.queue(channel), row.id);
-        } else if (['scheduled', 'queued', 'held-quiet-hours'].includes(row.status)) {
+        } else if (PENDING_STATUSES.includes(row.status)) {
           await scheduleAt(this.queues.queue(row.channel), this.clock, row.template, row.id, { notificationId: row.id, dueAt: new Date(row.due_at).toISOString() }, this.queues.jobOptions());
         }
       }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
-import { Clock, JsonLogger, SERVICE_CONFIG, cancel, promoteDueJobsWhenClockMoves, redisOptions, scheduleAt, type DeadlineJobData } from '@ddp/platform';
+import type { Job, Queue, Worker } from 'bullmq';
+import {
+  Clock, JsonLogger, SERVICE_CONFIG, cancel, createJobQueue, createJobWorker, promoteDueJobsWhenClockMoves, scheduleAt, type DeadlineJobData,
+} from '@ddp/platform';
 import type { OutcomeConfig } from '../outcome.config';
 
 export const REVIEW_WINDOW_QUEUE = 'outcome-review-window';
@@ -33,7 +35,7 @@ export class ReviewWindowJobs implements OnApplicationShutdown {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
   ) {
-    this.queue = new Queue(REVIEW_WINDOW_QUEUE, { connection: redisOptions(config.REDIS_URL), prefix: config.REDIS_PREFIX });
+    this.queue = createJobQueue(REVIEW_WINDOW_QUEUE, config, logger, 'ReviewWindowJobs');
     promoteDueJobsWhenClockMoves(clock, [this.queue]);
   }
 
@@ -43,7 +45,7 @@ export class ReviewWindowJobs implements OnApplicationShutdown {
   }
 
   /**
-   * Makes sure an open review has a live job (boot-time sweep): adds it when missing,
+   * Makes sure an open review has a live job (boot sweep, and after Redis lost its data): adds it when missing,
    * retries it when it failed, re-adds it when a finished one is still retained.
    */
   async ensure(reviewId: string, referralId: string, decideAt: Date): Promise<'scheduled' | 'present' | 'retried'> {
@@ -69,15 +71,17 @@ export class ReviewWindowJobs implements OnApplicationShutdown {
   /** Starts this replica's worker. The processor throws on failure so BullMQ retries. */
   start(process: (data: ReviewWindowJobData) => Promise<string>): void {
     if (this.worker) return;
-    this.worker = new Worker<ReviewWindowJobData>(
+    this.worker = createJobWorker<ReviewWindowJobData, string>(
       REVIEW_WINDOW_QUEUE,
       async (job: Job<ReviewWindowJobData>) => process(job.data),
-      { connection: redisOptions(this.config.REDIS_URL), prefix: this.config.REDIS_PREFIX, concurrency: this.config.REVIEW_WINDOW_CONCURRENCY },
+      this.config,
+      this.logger,
+      'ReviewWindowJobs',
+      { concurrency: this.config.REVIEW_WINDOW_CONCURRENCY },
     );
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ msg: 'review window job failed', reviewId: job?.data.reviewId, attempt: job?.attemptsMade, error: error.message }, 'ReviewWindowJobs'),
     );
-    this.worker.on('error', (error) => this.logger.error({ msg: 'review window worker error', error: error.message }, 'ReviewWindowJobs'));
   }
 
   async onApplicationShutdown(): Promise<void> {

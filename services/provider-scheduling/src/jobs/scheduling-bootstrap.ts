@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { addDays, inForceAt, ukLocalDate } from '@ddp/domain';
-import { Clock, JsonLogger, SERVICE_CONFIG } from '@ddp/platform';
+import { Clock, JsonLogger, RedisLossWatch, SERVICE_CONFIG } from '@ddp/platform';
 import { DataSource } from 'typeorm';
 import { AppointmentEntity } from '../appointments/appointment.entity';
 import type { ProviderSchedulingConfig } from '../provider-scheduling.config';
@@ -11,7 +11,8 @@ import { assessmentDeadlineJobId, attendanceReminderJobId, JOB_NAMES, Scheduling
 /**
  * At start (after migrations): materialise SLOT_HORIZON_DAYS of assessment slots for every
  * provider in force, make sure every open appointment has its job (Redis may have lost
- * them: the local Redis runs without persistence), then start the worker.
+ * them: the local Redis runs without persistence), then start the worker. The same job
+ * sweep runs whenever RedisLossWatch finds that Redis lost its data while the service runs.
  */
 @Injectable()
 export class SchedulingBootstrap implements OnApplicationBootstrap {
@@ -23,9 +24,11 @@ export class SchedulingBootstrap implements OnApplicationBootstrap {
     @Inject(SlotBooking) private readonly slots: SlotBooking,
     @Inject(SchedulingJobs) private readonly jobs: SchedulingJobs,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(RedisLossWatch) private readonly redisLossWatch: RedisLossWatch,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.redisLossWatch.register('appointment jobs', () => this.ensureJobs());
     await this.materialiseSlots();
     await this.ensureJobs();
     await this.jobs.start();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, type Job, type Queue, type Worker } from 'bullmq';
 import {
-  Clock, ControllableClock, JsonLogger, SERVICE_CONFIG, cancel, promoteDueJobsWhenClockMoves, redisOptions, scheduleAt, type DeadlineJobData,
+  Clock, ControllableClock, JsonLogger, SERVICE_CONFIG, cancel, createJobQueue, createJobWorker, promoteDueJobsWhenClockMoves, scheduleAt, type DeadlineJobData,
 } from '@ddp/platform';
 import type { JobPlan } from '../common/unit-of-work';
 import type { ProviderSchedulingConfig } from '../provider-scheduling.config';
@@ -38,7 +38,7 @@ const STRAY_AFTER_MS = 60_000;
  * The service's BullMQ queue and worker: assessment deadlines and attendance reminders.
  * Jobs carry ids only; processors reload state from the database in a transaction and
  * throw on failure (BullMQ retries with backoff). Jobs live in Redis, so they survive a
- * restart of the service; a boot sweep re-adds any that Redis lost.
+ * restart of the service; the boot sweep and RedisLossWatch re-add any that Redis lost.
  */
 @Injectable()
 export class SchedulingJobs implements OnApplicationShutdown {
@@ -52,7 +52,7 @@ export class SchedulingJobs implements OnApplicationShutdown {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
   ) {
-    this.queue = new Queue<SchedulingJobData>(SCHEDULING_QUEUE, { connection: redisOptions(config.REDIS_URL), prefix: config.REDIS_PREFIX });
+    this.queue = createJobQueue<SchedulingJobData>(SCHEDULING_QUEUE, config, logger, 'SchedulingJobs');
     promoteDueJobsWhenClockMoves(this.clockForPromotion(), [this.queue as Queue]);
   }
 
@@ -104,15 +104,12 @@ export class SchedulingJobs implements OnApplicationShutdown {
   async start(): Promise<void> {
     if (this.worker || this.closed) return;
     if (this.clock instanceof ControllableClock) await this.promoteDue(this.clock.now());
-    this.worker = new Worker<SchedulingJobData>(SCHEDULING_QUEUE, (job, token) => this.process(job, token), {
-      connection: redisOptions(this.config.REDIS_URL),
-      prefix: this.config.REDIS_PREFIX,
+    this.worker = createJobWorker<SchedulingJobData, JobOutcome>(SCHEDULING_QUEUE, (job, token) => this.process(job, token), this.config, this.logger, 'SchedulingJobs', {
       concurrency: this.config.JOB_CONCURRENCY,
     });
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ msg: 'scheduling job failed', job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }, 'SchedulingJobs'),
     );
-    this.worker.on('error', (error) => this.logger.error({ msg: 'scheduling worker error', error: error.message }, 'SchedulingJobs'));
   }
 
   async onApplicationShutdown(): Promise<void> {
