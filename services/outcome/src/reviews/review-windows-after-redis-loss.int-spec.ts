@@ -13,6 +13,8 @@ import { outcomeService } from '../outcome.service-definition';
 import { ReviewWindowJobs, reviewWindowJobId } from './review-window.jobs';
 
 const HOUR = 3_600_000;
+/** Every suite's events share one broker: on a busy machine a step through Kafka can take a while. */
+const KAFKA_WAIT_MS = 60_000;
 
 /*
  * Redis runs without persistence here: when it loses its data, the running outcome service
@@ -45,7 +47,7 @@ describe('outcome: review windows after Redis loses its data', () => {
     sendEnvelope(producer, definition.topic, envelopeFor(definition, data, { occurredAt: clock.now() }));
   const statusOf = async (referralId: string) =>
     (await queryDatabase<{ status: string }>(db, 'SELECT status FROM referral_case WHERE referral_id = $1', [referralId]))[0]?.status;
-  const waitStatus = (referralId: string, status: string) => waitUntil(async () => (await statusOf(referralId)) === status, `${referralId.slice(0, 8)} ${status}`);
+  const waitStatus = (referralId: string, status: string) => waitUntil(async () => (await statusOf(referralId)) === status, `${referralId.slice(0, 8)} ${status}`, KAFKA_WAIT_MS);
 
   /** referred → assessed → on a one-session course → the session missed: a review opens (read from this instance's database). */
   async function openReview(): Promise<{ referral: ReferralCreatedData; reviewId: string }> {
@@ -70,7 +72,7 @@ describe('outcome: review windows after Redis loses its data', () => {
     const [review] = await waitUntil(async () => {
       const rows = await queryDatabase<{ review_id: string }>(db, `SELECT review_id FROM compliance_review WHERE referral_id = $1 AND status = 'open'`, [r.referralId]);
       return rows.length ? rows : undefined;
-    }, `review of ${r.referralId.slice(0, 8)} opened`);
+    }, `review of ${r.referralId.slice(0, 8)} opened`, KAFKA_WAIT_MS);
     return { referral: r, reviewId: review.review_id };
   }
 
@@ -113,7 +115,7 @@ describe('outcome: review windows after Redis loses its data', () => {
       [[first.referral.referralId, second.referral.referralId, excused.referral.referralId]],
     );
     expect(summons.map((s) => s.message_key)).toEqual([first.referral.referralId, second.referral.referralId].sort());
-  });
+  }, 240_000);
 });
 
 /** Redis losing its data, for this suite only: every key under its prefix goes (the sentinel too). */

@@ -10,6 +10,9 @@ import type { Producer } from 'kafkajs';
 import { providerSchedulingService } from '../provider-scheduling.service-definition';
 import { SchedulingJobs, assessmentDeadlineJobId, attendanceReminderJobId } from './scheduling-jobs';
 
+/** Every suite's events share one broker: on a busy machine a booking through Kafka can take a while. */
+const KAFKA_WAIT_MS = 60_000;
+
 /*
  * Redis runs without persistence here: when it loses its data, the running service notices
  * (RedisLossWatch, checked every 200 ms in this suite) and re-derives its jobs from the
@@ -51,7 +54,7 @@ describe('provider-scheduling: jobs after Redis loses its data', () => {
     const [appointment] = await waitUntil(async () => {
       const rows = await queryDatabase<{ id: string; provider_id: string }>(db, `SELECT id, provider_id FROM appointment WHERE referral_id = $1 AND kind = 'assessment'`, [referral.key]);
       return rows.length ? rows : undefined;
-    }, `assessment of ${referral.key.slice(0, 8)} booked`);
+    }, `assessment of ${referral.key.slice(0, 8)} booked`, KAFKA_WAIT_MS);
     return { referralId: referral.key, appointmentId: appointment.id, providerId: appointment.provider_id };
   }
 
@@ -114,7 +117,7 @@ describe('provider-scheduling: jobs after Redis loses its data', () => {
       [[a.referralId, b.referralId]],
     );
     expect(published).toEqual([{ event_type: 'AssessmentMissed', n: '1' }, { event_type: 'AttendanceOverdue', n: '1' }]);
-  });
+  }, 180_000);
 });
 
 /** Redis losing its data, for this suite only: every key under its prefix goes (the sentinel too). */

@@ -24,11 +24,13 @@ export class SchedulingBootstrap implements OnApplicationBootstrap {
     @Inject(SlotBooking) private readonly slots: SlotBooking,
     @Inject(SchedulingJobs) private readonly jobs: SchedulingJobs,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
-    @Inject(RedisLossWatch) private readonly redisLossWatch: RedisLossWatch,
-  ) {}
+    @Inject(RedisLossWatch) redisLossWatch: RedisLossWatch,
+  ) {
+    // In the constructor: it runs once, whatever runs the lifecycle hooks.
+    redisLossWatch.register('appointment jobs', () => this.ensureJobs());
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.redisLossWatch.register('appointment jobs', () => this.ensureJobs());
     await this.materialiseSlots();
     await this.ensureJobs();
     await this.jobs.start();
