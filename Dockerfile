@@ -5,7 +5,9 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node tools/build.js && npm prune --omit=dev
+# The services' Node.js options (V8 memory limits, source maps for our code only), from
+# the same file npm start and the tests use: see tools/service-node-args.js for why.
+RUN node tools/build.js && node tools/service-node-args.js > dist/service-node-args && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim
 WORKDIR /app
@@ -15,4 +17,4 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
 ARG SERVICE=referral
 ENV SERVICE=${SERVICE}
-CMD ["sh", "-c", "exec node --enable-source-maps dist/services/${SERVICE}/src/main.js"]
+CMD ["sh", "-c", "exec node $(cat dist/service-node-args) dist/services/${SERVICE}/src/main.js"]

@@ -4,6 +4,7 @@
 // gracefully. Used by `npm start`; the e2e suite has its own launcher in libs/testing.
 const { spawn } = require('child_process');
 const path = require('path');
+const { serviceNodeArgs } = require('./service-node-args');
 
 const root = path.resolve(__dirname, '..');
 const SERVICES = [
@@ -58,7 +59,7 @@ process.on('SIGTERM', () => stopAll(0));
 
 SERVICES.forEach((s, i) => {
   const port = process.env[`${s.name.toUpperCase().replace('-', '_')}_PORT`] || s.port;
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist/services', s.name, 'src/main.js')], {
+  const child = spawn(process.execPath, [...serviceNodeArgs(root), path.join(root, 'dist/services', s.name, 'src/main.js')], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

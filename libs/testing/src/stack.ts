@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { resetDatabase, testDatabaseUrl } from './database';
@@ -81,7 +82,9 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
   });
 
   const launch = (s: ServiceName) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist/services', s, 'src/main.js')], {
+    // The same Node.js options as npm start and the Dockerfile (V8 memory limits, source maps): tools/service-node-args.js.
+    const { serviceNodeArgs } = createRequire(__filename)(path.join(ROOT, 'tools/service-node-args.js')) as { serviceNodeArgs(root: string): string[] };
+    const child = spawn(process.execPath, [...serviceNodeArgs(ROOT), path.join(ROOT, 'dist/services', s, 'src/main.js')], {
       env: envFor(s),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
