@@ -42,10 +42,12 @@ export class SummonsService {
   ) {}
 
   /**
-   * Inside the window job's transaction: records the request and stages SummonsRequested,
-   * unless this referral already has one (then nothing is published: exactly once).
-   * The one exception is a request the service withdrew itself because a re-engagement
-   * arrived late (see README): a later failure of the same referral reinstates it.
+   * Inside the window job's transaction: records the request and stages SummonsRequested.
+   * SummonsRequested is staged only where the row is created, and referral_id is unique,
+   * so a referral's request is published exactly once whatever comes after it. A request
+   * the service withdrew itself because a re-engagement arrived late (see README) is
+   * reinstated by a later failure of the same referral, without a second SummonsRequested:
+   * the review's ComplianceReviewClosed (summons-requested, with the request id) says so.
    */
   async request(m: EntityManager, rc: ReferralCaseEntity, review: ComplianceReviewEntity, reason: string, attendance: AttendanceLine[], cause: Cause): Promise<{ summonsRequestId: string; published: boolean }> {
     const now = this.clock.now();
@@ -78,9 +80,8 @@ export class SummonsService {
         withdrawnAt: null, withdrawnBy: null, withdrawalReason: null, withdrawnAutomatically: false, updatedAt: now,
       });
       await this.history(m, existing.summonsRequestId, 'reinstated', 'pending', SYSTEM_ACTOR, { reviewId: review.reviewId, previousWithdrawalAt: iso(existing.withdrawnAt) });
-      await this.publishRequested(m, rc, review, existing.summonsRequestId, reason, attendance, now, cause);
       await this.figures.bump(m, cellOf(rc), { summonsWithdrawn: -1 });
-      return { summonsRequestId: existing.summonsRequestId, published: true };
+      return { summonsRequestId: existing.summonsRequestId, published: false };
     }
     return { summonsRequestId: existing.summonsRequestId, published: false };
   }
