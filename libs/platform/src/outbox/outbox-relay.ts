@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { infrastructureOutage } from '../errors/infrastructure-errors';
 import type { Outbox } from './outbox';
 
 interface OutboxRow {
@@ -41,7 +42,10 @@ export class OutboxRelay {
     private readonly logger?: LoggerService,
     outbox?: Outbox,
   ) {
-    outbox?.onStaged(() => this.nudge());
+    if (outbox) {
+      outbox.onStaged(() => this.nudge());
+      dataSource.subscribers.push(outbox.transactionEvents());
+    }
   }
 
   start(): void {
@@ -127,7 +131,10 @@ export class OutboxRelay {
         const sent = await this.relayOnce();
         again = sent >= this.options.batchSize || this.wanted;
       } catch (error) {
-        this.logger?.error({ msg: 'outbox relay pass failed; will retry', error: String(error) }, 'OutboxRelay');
+        // Nothing was marked sent (the transaction rolled back): the next pass sends the same rows again.
+        const outage = infrastructureOutage(error);
+        if (outage) this.logger?.warn?.({ msg: 'outbox relay waiting for a dependency; will retry', dependency: outage.dependency, reason: outage.reason }, 'OutboxRelay');
+        else this.logger?.error({ msg: 'outbox relay pass failed; will retry', error: String(error) }, 'OutboxRelay');
       }
     })();
     await this.running;

@@ -1,5 +1,5 @@
 import { createEnvelope, HEADERS, type DataOf, type EventDefinition, type EventEnvelope, type ProducerName } from '@ddp/contracts';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { Clock } from '../clock/clock';
 
 export interface Causation {
@@ -17,6 +17,9 @@ export interface Causation {
  */
 export class Outbox {
   private readonly listeners: Array<() => void> = [];
+  /** Transactions that staged rows and have not ended yet: the relay hears of them at commit. */
+  private readonly staging = new WeakSet<QueryRunner>();
+  private subscribed = false;
 
   constructor(
     private readonly producer: ProducerName,
@@ -25,15 +28,20 @@ export class Outbox {
 
   /** Validates `data` against its contract (throws ContractViolation) and stages it. */
   async publish<D extends EventDefinition>(manager: EntityManager, definition: D, data: DataOf<D>, causation: Causation): Promise<EventEnvelope<DataOf<D>>> {
-    const envelope = createEnvelope(definition, data, {
+    const envelope = this.envelope(definition, data, causation);
+    await this.stage(manager, definition.topic, [envelope]);
+    return envelope;
+  }
+
+  /** Builds and validates (throws ContractViolation) an event without staging it: stage many at once with stage(). */
+  envelope<D extends EventDefinition>(definition: D, data: DataOf<D>, causation: Causation): EventEnvelope<DataOf<D>> {
+    return createEnvelope(definition, data, {
       producer: this.producer,
       key: causation.key,
       correlationId: causation.correlationId,
       causationId: causation.causationId ?? null,
       occurredAt: this.clock.now(),
     });
-    await this.stage(manager, definition.topic, [envelope]);
-    return envelope;
   }
 
   /** Stages already-built envelopes (one round trip for many). */
@@ -55,9 +63,34 @@ export class Outbox {
       `INSERT INTO outbox_message (event_id, topic, message_key, event_type, payload, headers) VALUES ${rows.join(', ')}`,
       values,
     );
-    // Wake the relay once the caller's transaction has had time to commit; if it rolled
-    // back there is simply nothing new to send.
-    setImmediate(() => this.listeners.forEach((l) => l()));
+    // Wake the relay when the caller's transaction commits (transactionEvents), not before:
+    // a pass that runs earlier finds nothing and the rows would wait for the next poll.
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive && this.subscribed) this.staging.add(runner);
+    else setImmediate(() => this.notify());
+  }
+
+  /**
+   * A TypeORM subscriber to add to the DataSource's subscribers: it tells the relay about
+   * staged rows as soon as their transaction commits.
+   */
+  transactionEvents(): EntitySubscriberInterface {
+    this.subscribed = true;
+    return {
+      // A savepoint released or rolled back (a nested transaction) is not the end yet.
+      afterTransactionCommit: (event: TransactionCommitEvent) => {
+        if (event.queryRunner.isTransactionActive || !this.staging.has(event.queryRunner)) return;
+        this.staging.delete(event.queryRunner);
+        this.notify();
+      },
+      afterTransactionRollback: (event: TransactionRollbackEvent) => {
+        if (!event.queryRunner.isTransactionActive) this.staging.delete(event.queryRunner);
+      },
+    };
+  }
+
+  private notify(): void {
+    this.listeners.forEach((l) => l());
   }
 
   /** The relay subscribes to hear that rows were staged (saves waiting for a poll). */

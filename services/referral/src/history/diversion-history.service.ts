@@ -29,6 +29,22 @@ export class DiversionHistoryService {
     return rows.map((r) => ({ referralId: r.referral_id, schemeId: r.scheme_id, outcome: r.outcome, decidedAt: new Date(r.decided_at) }));
   }
 
+  /** The current diversions of several people at once (one query), by personRef. */
+  async historiesOf(manager: EntityManager, personRefs: string[]): Promise<Map<string, DiversionHistoryEntry[]>> {
+    const byPerson = new Map<string, DiversionHistoryEntry[]>();
+    if (personRefs.length === 0) return byPerson;
+    const rows: Array<{ person_ref: string; referral_id: string; scheme_id: string; outcome: DiversionOutcome; decided_at: Date }> = await manager.query(
+      'SELECT person_ref, referral_id, scheme_id, outcome, decided_at FROM diversion_history WHERE person_ref = ANY($1) AND superseded_at IS NULL',
+      [personRefs],
+    );
+    for (const r of rows) {
+      const entries = byPerson.get(r.person_ref) ?? [];
+      entries.push({ referralId: r.referral_id, schemeId: r.scheme_id, outcome: r.outcome, decidedAt: new Date(r.decided_at) });
+      byPerson.set(r.person_ref, entries);
+    }
+    return byPerson;
+  }
+
   /** The current row of one referral, if this service has heard of it. */
   async currentOf(manager: EntityManager, referralId: string): Promise<{ personRef: string; schemeId: string; outcome: DiversionOutcome } | undefined> {
     const rows: Array<{ person_ref: string; scheme_id: string; outcome: DiversionOutcome }> = await manager.query(
@@ -36,6 +52,21 @@ export class DiversionHistoryService {
       [referralId],
     );
     return rows[0] && { personRef: rows[0].person_ref, schemeId: rows[0].scheme_id, outcome: rows[0].outcome };
+  }
+
+  /** First rows of referrals stored in this very transaction (nothing to supersede), in one statement. */
+  async recordNew(manager: EntityManager, entries: HistoryRecord[]): Promise<void> {
+    if (entries.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = entries.map((e) => {
+      values.push(e.referralId, e.personRef, e.schemeId, e.outcome, e.decidedAt, e.sourceEventType, e.sourceEventId, e.recordedAt);
+      const b = values.length - 8;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
+    });
+    await manager.query(
+      `INSERT INTO diversion_history (referral_id, person_ref, scheme_id, outcome, decided_at, source_event_type, source_event_id, recorded_at) VALUES ${tuples.join(', ')}`,
+      values,
+    );
   }
 
   /**

@@ -145,6 +145,49 @@ describe('referral intake (real Postgres and Kafka)', () => {
       expect(notJson.headers[HEADERS.dlqError]).toMatch(/not JSON/);
       expect(await referralRows(bad.encounterId)).toEqual([]);
     });
+
+    it('decides a burst as a group, as it would one by one: repeats and encounters decided over HTTP keep their first answer', async () => {
+      const groupedBefore = service.consumer!.groupedCommits;
+      const decidedOverHttp = anEncounter({ occurredAt: recently(), area: 'wycombe' });
+      const httpAnswer = await post(decidedOverHttp);
+      expect(httpAnswer.status).toBe(201);
+      const person = anEncounter({ occurredAt: recently(), area: 'reading' }).person;
+      const burst: Encounter[] = [
+        ...Array.from({ length: 20 }, (_, i) => anEncounter({ occurredAt: recently(), area: i % 2 ? 'oxford' : 'milton-keynes' })),
+        anEncounter({ occurredAt: recently(), indicators: { suspectedSupply: true } }),
+        // The same person twice in one group: both are referred (an in-progress diversion does not bar).
+        anEncounter({ occurredAt: recently(), area: 'reading', person }),
+        anEncounter({ occurredAt: recently(), area: 'reading', person }),
+        decidedOverHttp,
+      ];
+      const repeated = burst[3];
+      // One partition, one send: the consumer receives them as one batch and decides them as a group.
+      await producer.send({
+        topic: TOPICS.policeEncounters,
+        messages: [...burst, repeated].map((e) => ({ key: e.encounterId, value: JSON.stringify(e), partition: 4 })),
+      });
+      const last = burst[burst.length - 2];
+      await created(last.encounterId);
+      await declined(burst[20].encounterId);
+      await sleep(500);
+
+      const stored = await queryDatabase<{ encounter_id: string }>(db, 'SELECT encounter_id FROM referral WHERE encounter_id = ANY($1)', [burst.map((e) => e.encounterId)]);
+      expect(stored.map((r) => r.encounter_id).sort()).toEqual(burst.map((e) => e.encounterId).sort());
+      const decisions = [...tap.events<ReferralCreatedData>('ReferralCreated'), ...tap.events<ReferralDeclinedData>('ReferralDeclined')]
+        .filter((e) => burst.some((b) => b.encounterId === e.data.encounterId));
+      expect(decisions.map((e) => e.data.encounterId).sort()).toEqual(burst.map((e) => e.encounterId).sort());
+      expect((await referralRows(decidedOverHttp.encounterId))[0]).toMatchObject({ id: httpAnswer.body.referralId, answer: httpAnswer.body });
+
+      const referred = burst.slice(0, 23).filter((_, i) => i !== 20).map((e) => e.encounterId);
+      const counts = await queryDatabase<{ people: number; history: number; timeline: number }>(db, `
+        SELECT (SELECT count(*)::int FROM referral_person p JOIN referral r ON r.id = p.referral_id WHERE r.encounter_id = ANY($1)) AS people,
+               (SELECT count(*)::int FROM diversion_history h JOIN referral r ON r.id::text = h.referral_id WHERE r.encounter_id = ANY($1) AND h.outcome = 'in-progress') AS history,
+               (SELECT count(*)::int FROM referral_timeline t JOIN referral r ON r.id = t.referral_id WHERE r.encounter_id = ANY($1)) AS timeline`, [referred]);
+      expect(counts).toEqual([{ people: 22, history: 22, timeline: 22 }]);
+      const samePerson = await queryDatabase(db, "SELECT 1 FROM referral WHERE person_ref = $1 AND decision = 'referred'", [person.personRef]);
+      expect(samePerson).toHaveLength(2);
+      expect(service.consumer!.groupedCommits).toBeGreaterThan(groupedBefore);
+    });
   });
 
   describe('idempotency under concurrent duplicates', () => {

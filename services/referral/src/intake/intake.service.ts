@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ReferralCreated, ReferralDeclined, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
-import { decideEligibility, routeProvider, type EligibilityDecision, type Provider } from '@ddp/domain';
+import { decideEligibility, routeProvider, type DiversionHistoryEntry, type EligibilityDecision, type Provider } from '@ddp/domain';
 import { Clock, Outbox } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DiversionHistoryService } from '../history/diversion-history.service';
+import { DiversionHistoryService, type HistoryRecord } from '../history/diversion-history.service';
 import { newShortRef } from '../referrals/short-ref';
-import { TimelineService } from '../timeline/timeline.service';
+import { TimelineService, type TimelineRecord } from '../timeline/timeline.service';
 import { equalityOf, offenceRecord, referralCreatedData, referralDeclinedData, toEncounterFacts } from './encounter-mapping';
 import { buildOfficerAnswer, type OfficerAnswer } from './officer-answer';
 
@@ -58,22 +58,59 @@ export class IntakeService {
     return rows[0]?.answer;
   }
 
-  private async decideAndStore(manager: EntityManager, encounter: Encounter, meta: IntakeMeta): Promise<IntakeResult> {
-    const personRef = encounter.person.personRef;
-    const history = await this.history.historyOf(manager, personRef);
-    const decision = decideEligibility(toEncounterFacts(encounter), history);
-    const encounterAt = new Date(encounter.occurredAt);
-    const provider = decision.eligible && decision.scheme && decision.ageBand
-      ? routeProvider({ area: encounter.area, ageBand: decision.ageBand, schemeId: decision.scheme.id, at: encounterAt })
-      : undefined;
-    const now = this.clock.now();
+  /**
+   * Decides a group of encounters from the consumer in one go, with one statement per
+   * table: the same decisions as intake() one by one, in order (an earlier encounter of the
+   * group is part of a later one's history). Encounters decided before are skipped. Throws
+   * when an insert finds its encounter or short reference taken meanwhile: the consumer
+   * then rolls the group back and takes its encounters one by one through intake().
+   */
+  async intakeMany(manager: EntityManager, items: Array<{ encounter: Encounter; meta: IntakeMeta }>): Promise<void> {
+    const decidedBefore: Array<{ encounter_id: string }> = await manager.query(
+      'SELECT encounter_id FROM referral WHERE encounter_id = ANY($1)',
+      [items.map((i) => i.encounter.encounterId)],
+    );
+    const skip = new Set(decidedBefore.map((r) => r.encounter_id));
+    const fresh = items.filter((i) => {
+      if (skip.has(i.encounter.encounterId)) return false;
+      skip.add(i.encounter.encounterId); // a repeat inside the group has the first one's answer
+      return true;
+    });
+    if (fresh.length === 0) return;
 
-    let stored: { referralId: string; answer: OfficerAnswer } | undefined;
+    const histories = await this.history.historiesOf(manager, [...new Set(fresh.map((i) => i.encounter.person.personRef))]);
+    const now = this.clock.now();
+    const shortRefs = new Set<string>();
+    const drafts = fresh.map(({ encounter, meta }) => {
+      const personRef = encounter.person.personRef;
+      const history = histories.get(personRef) ?? [];
+      let shortRef = newShortRef();
+      while (shortRefs.has(shortRef)) shortRef = newShortRef();
+      shortRefs.add(shortRef);
+      const draft = this.draft(encounter, meta, history, randomUUID(), shortRef, now);
+      if (draft.answer.decision === 'referred') {
+        history.push({ referralId: draft.referralId, schemeId: draft.decision.scheme!.id, outcome: 'in-progress', decidedAt: draft.encounterAt });
+        histories.set(personRef, history);
+      }
+      return draft;
+    });
+
+    const inserted = await insertRows(manager, REFERRAL_INSERT, drafts.map((d) => referralRow(d, now)), 'ON CONFLICT DO NOTHING RETURNING id');
+    if (inserted.length !== drafts.length) {
+      throw new Error(`${drafts.length - inserted.length} of ${drafts.length} encounters were stored meanwhile or drew a taken short reference; deciding them one by one`);
+    }
+    await this.storeFollowUps(manager, drafts, now);
+  }
+
+  private async decideAndStore(manager: EntityManager, encounter: Encounter, meta: IntakeMeta): Promise<IntakeResult> {
+    const history = await this.history.historyOf(manager, encounter.person.personRef);
+    const now = this.clock.now();
+    let stored: Draft | undefined;
     for (let attempt = 1; attempt <= SHORT_REF_ATTEMPTS && !stored; attempt++) {
-      const referralId = randomUUID();
-      const answer = buildOfficerAnswer({ referralId, shortRef: newShortRef(), decision, provider, decidedAt: now });
-      if (await this.insertReferral(manager, encounter, decision, provider, answer, meta, now)) {
-        stored = { referralId, answer };
+      const draft = this.draft(encounter, meta, history, randomUUID(), newShortRef(), now);
+      const rows = await insertRows(manager, REFERRAL_INSERT, [referralRow(draft, now)], 'ON CONFLICT DO NOTHING RETURNING id');
+      if (rows.length === 1) {
+        stored = draft;
         break;
       }
       // Nothing inserted: either this encounter was stored meanwhile (a concurrent
@@ -83,66 +120,121 @@ export class IntakeService {
       this.logger.warn({ msg: 'short reference collision; drawing another', attempt });
     }
     if (!stored) throw new Error(`no free short reference after ${SHORT_REF_ATTEMPTS} attempts`);
+    await this.storeFollowUps(manager, [stored], now);
+    return { answer: stored.answer, created: true };
+  }
 
-    const { referralId, answer } = stored;
-    let envelope: EventEnvelope;
-    const causation = { key: referralId, correlationId: meta.correlationId, causationId: meta.causationId ?? null };
-    if (answer.decision === 'referred') {
-      await this.insertPerson(manager, referralId, encounter, now);
-      await this.history.record(manager, {
-        referralId, personRef, schemeId: decision.scheme!.id, outcome: 'in-progress', decidedAt: encounterAt,
-        sourceEventType: 'ReferralCreated', sourceEventId: null, recordedAt: now,
-      }, { isNew: true });
-      envelope = await this.outbox.publish(manager, ReferralCreated, referralCreatedData(referralId, answer.shortRef, encounter, decision, provider), causation);
-      await this.timeline.append(manager, {
-        referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
-        summary: `Referred to ${provider?.name ?? 'a drug service (to be arranged)'} under ${decision.scheme!.name}; assessment due ${answer.assessmentDeadline?.ukLocal}.`,
-        status: 'referred', sourceTopic: TOPICS.referral,
-      });
-    } else {
-      envelope = await this.outbox.publish(manager, ReferralDeclined, referralDeclinedData(referralId, encounter, decision), causation);
-      await this.timeline.append(manager, {
-        referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
-        summary: `Declined: ${decision.reasons.join(', ')}.`, status: 'declined', sourceTopic: TOPICS.referral,
-      });
+  /** The decision on one encounter, with the ids it will be stored under (pure: nothing is written). */
+  private draft(encounter: Encounter, meta: IntakeMeta, history: DiversionHistoryEntry[], referralId: string, shortRef: string, now: Date): Draft {
+    const decision = decideEligibility(toEncounterFacts(encounter), history);
+    const encounterAt = new Date(encounter.occurredAt);
+    const provider = decision.eligible && decision.scheme && decision.ageBand
+      ? routeProvider({ area: encounter.area, ageBand: decision.ageBand, schemeId: decision.scheme.id, at: encounterAt })
+      : undefined;
+    const answer = buildOfficerAnswer({ referralId, shortRef, decision, provider, decidedAt: now });
+    return { encounter, meta, decision, provider, encounterAt, referralId, answer };
+  }
+
+  /** What follows a stored decision: personal details and history (referred), the event, the first timeline entry. */
+  private async storeFollowUps(manager: EntityManager, drafts: Draft[], now: Date): Promise<void> {
+    const people: unknown[][] = [];
+    const histories: HistoryRecord[] = [];
+    const envelopes: EventEnvelope[] = [];
+    const timeline: TimelineRecord[] = [];
+    for (const d of drafts) {
+      const { encounter, decision, provider, referralId, answer } = d;
+      const causation = { key: referralId, correlationId: d.meta.correlationId, causationId: d.meta.causationId ?? null };
+      if (answer.decision === 'referred') {
+        people.push(personRow(referralId, encounter, now));
+        histories.push({
+          referralId, personRef: encounter.person.personRef, schemeId: decision.scheme!.id, outcome: 'in-progress', decidedAt: d.encounterAt,
+          sourceEventType: 'ReferralCreated', sourceEventId: null, recordedAt: now,
+        });
+        const envelope = this.outbox.envelope(ReferralCreated, referralCreatedData(referralId, answer.shortRef, encounter, decision, provider), causation);
+        envelopes.push(envelope);
+        timeline.push({
+          referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
+          summary: `Referred to ${provider?.name ?? 'a drug service (to be arranged)'} under ${decision.scheme!.name}; assessment due ${answer.assessmentDeadline?.ukLocal}.`,
+          status: 'referred', sourceTopic: TOPICS.referral,
+        });
+      } else {
+        const envelope = this.outbox.envelope(ReferralDeclined, referralDeclinedData(referralId, encounter, decision), causation);
+        envelopes.push(envelope);
+        timeline.push({
+          referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
+          summary: `Declined: ${decision.reasons.join(', ')}.`, status: 'declined', sourceTopic: TOPICS.referral,
+        });
+      }
     }
-    return { answer, created: true };
+    if (people.length > 0) await insertRows(manager, PERSON_INSERT, people);
+    await this.history.recordNew(manager, histories);
+    await this.outbox.stage(manager, TOPICS.referral, envelopes);
+    await this.timeline.appendMany(manager, timeline);
   }
+}
 
-  /** INSERT ... ON CONFLICT DO NOTHING: true when stored, false when encounter or short reference was taken. */
-  private async insertReferral(
-    manager: EntityManager, encounter: Encounter, decision: EligibilityDecision, provider: Provider | undefined,
-    answer: OfficerAnswer, meta: IntakeMeta, now: Date,
-  ): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO referral (
-         id, encounter_id, short_ref, person_ref, decision, status, status_changed_at, reasons, scheme_id, scheme_considered,
-         provider_id, area, age_band, offence, indicators, encounter_at, encounter_local_date, assessment_deadline,
-         officer_collar_number, bwv_reference, answer, provenance, correlation_id, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16, $17, $18, $19, $20::json, $21::jsonb, $22, $6)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [
-        answer.referralId, encounter.encounterId, answer.shortRef, encounter.person.personRef, answer.decision, now,
-        JSON.stringify(decision.reasons), decision.scheme?.id ?? null, decision.schemeConsidered?.id ?? null, provider?.id ?? null,
-        encounter.area, decision.ageBand ?? null, JSON.stringify(offenceRecord(encounter)),
-        JSON.stringify({ suspectedSupply: encounter.indicators.suspectedSupply, linkedToSubstanceMisuse: encounter.indicators.linkedToSubstanceMisuse ?? null }),
-        new Date(encounter.occurredAt), decision.localDate, decision.assessmentDeadline ?? null, encounter.officer.collarNumber,
-        encounter.bwvReference ?? null, JSON.stringify(answer), JSON.stringify(decision.provenance), meta.correlationId,
-      ],
-    );
-    return rows.length === 1;
-  }
+/** One encounter decided, not yet stored. */
+interface Draft {
+  encounter: Encounter;
+  meta: IntakeMeta;
+  decision: EligibilityDecision;
+  provider: Provider | undefined;
+  encounterAt: Date;
+  referralId: string;
+  answer: OfficerAnswer;
+}
 
-  private async insertPerson(manager: EntityManager, referralId: string, encounter: Encounter, now: Date): Promise<void> {
-    const { person } = encounter;
-    const equality = equalityOf(encounter);
-    await manager.query(
-      `INSERT INTO referral_person (referral_id, person_ref, given_name, family_name, date_of_birth, phone, email, sex, ethnicity, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        referralId, person.personRef, person.givenName, person.familyName, person.dateOfBirth, person.contact?.phone ?? null,
-        person.contact?.email ?? null, equality?.sex ?? null, equality?.ethnicity ?? null, now,
-      ],
-    );
-  }
+interface RowInsert {
+  /** INSERT INTO table (columns) */
+  into: string;
+  /** SQL cast of each column's parameter ('' for none), in column order. */
+  casts: string[];
+}
+
+const REFERRAL_INSERT: RowInsert = {
+  into: `INSERT INTO referral (
+     id, encounter_id, short_ref, person_ref, decision, status, status_changed_at, reasons, scheme_id, scheme_considered,
+     provider_id, area, age_band, offence, indicators, encounter_at, encounter_local_date, assessment_deadline,
+     officer_collar_number, bwv_reference, answer, provenance, correlation_id, decided_at)`,
+  casts: ['', '', '', '', '', '', '', '::jsonb', '', '', '', '', '', '::jsonb', '::jsonb', '', '', '', '', '', '::json', '::jsonb', '', ''],
+};
+
+const PERSON_INSERT: RowInsert = {
+  into: 'INSERT INTO referral_person (referral_id, person_ref, given_name, family_name, date_of_birth, phone, email, sex, ethnicity, recorded_at)',
+  casts: ['', '', '', '', '', '', '', '', '', ''],
+};
+
+function referralRow(d: Draft, now: Date): unknown[] {
+  const { encounter, decision, provider, answer } = d;
+  return [
+    answer.referralId, encounter.encounterId, answer.shortRef, encounter.person.personRef, answer.decision, answer.decision, now,
+    JSON.stringify(decision.reasons), decision.scheme?.id ?? null, decision.schemeConsidered?.id ?? null, provider?.id ?? null,
+    encounter.area, decision.ageBand ?? null, JSON.stringify(offenceRecord(encounter)),
+    JSON.stringify({ suspectedSupply: encounter.indicators.suspectedSupply, linkedToSubstanceMisuse: encounter.indicators.linkedToSubstanceMisuse ?? null }),
+    d.encounterAt, decision.localDate, decision.assessmentDeadline ?? null, encounter.officer.collarNumber,
+    encounter.bwvReference ?? null, JSON.stringify(answer), JSON.stringify(decision.provenance), d.meta.correlationId, now,
+  ];
+}
+
+function personRow(referralId: string, encounter: Encounter, now: Date): unknown[] {
+  const { person } = encounter;
+  const equality = equalityOf(encounter);
+  return [
+    referralId, person.personRef, person.givenName, person.familyName, person.dateOfBirth, person.contact?.phone ?? null,
+    person.contact?.email ?? null, equality?.sex ?? null, equality?.ethnicity ?? null, now,
+  ];
+}
+
+/** One multi-row INSERT (one round trip however many rows). */
+async function insertRows(manager: EntityManager, insert: RowInsert, rows: unknown[][], suffix = ''): Promise<unknown[]> {
+  if (rows.length === 0) return [];
+  const values: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const placeholders = row.map((value, i) => {
+      values.push(value);
+      return `$${values.length}${insert.casts[i]}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
+  return manager.query(`${insert.into} VALUES ${tuples.join(', ')} ${suffix}`, values);
 }

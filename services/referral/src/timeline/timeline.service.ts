@@ -36,12 +36,19 @@ export class TimelineService {
     });
   }
 
-  /** The first entry of a referral just stored (its status is already the entry's): one insert. */
-  async append(manager: EntityManager, entry: TimelineRecord): Promise<void> {
+  /** First entries of referrals just stored (their status is already the entry's): one insert for all. */
+  async appendMany(manager: EntityManager, entries: TimelineRecord[]): Promise<void> {
+    if (entries.length === 0) return;
+    const now = this.clock.now();
+    const values: unknown[] = [];
+    const tuples = entries.map((e) => {
+      values.push(e.referralId, e.eventId, e.eventType, e.occurredAt, e.summary, e.status, e.sourceTopic, now);
+      const b = values.length - 8;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
+    });
     await manager.query(
-      `INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [entry.referralId, entry.eventId, entry.eventType, entry.occurredAt, entry.summary, entry.status, entry.sourceTopic, this.clock.now()],
+      `INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at) VALUES ${tuples.join(', ')}`,
+      values,
     );
   }
 
