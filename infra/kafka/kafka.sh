@@ -4,6 +4,8 @@
 #   kafka.sh stop    SIGTERM and wait for a clean shutdown
 #   kafka.sh status  exit 0 when the broker answers on 127.0.0.1:9092
 # State lives in .run/kafka (git-ignored): data, logs and the pid file.
+# KAFKA_RUN_DIR, KAFKA_PORT and KAFKA_CONTROLLER_PORT run a second, private broker (the
+# fault-injection suite kills its own broker, never the one everything else shares).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,7 +15,8 @@ LIBS="$HERE/libs"
 DATA="$RUN_DIR/data"
 PID_FILE="$RUN_DIR/kafka.pid"
 HOST=127.0.0.1
-PORT=9092
+PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 
 log() { echo "[kafka] $*" >&2; }
 
@@ -27,10 +30,10 @@ fetch_jars() {
     -DincludeScope=runtime -DoutputDirectory="$LIBS"
 }
 
-# The checked-in server.properties plus this checkout's absolute data folder.
+# The checked-in server.properties with this broker's ports, plus its absolute data folder.
 write_config() {
   mkdir -p "$RUN_DIR"
-  { cat "$HERE/server.properties"; echo "log.dirs=$DATA"; } >"$RUN_DIR/server.properties"
+  { sed -e "s/:9092/:$PORT/g" -e "s/:9093/:$CONTROLLER_PORT/g" "$HERE/server.properties"; echo "log.dirs=$DATA"; } >"$RUN_DIR/server.properties"
 }
 
 format_storage() {

@@ -9,3 +9,4 @@ export * from './diversion-events';
 export * from './local-servers';
 export { ControllableClock } from '@ddp/platform';
 export * from './scheduling';
+export * from './fault-lab';

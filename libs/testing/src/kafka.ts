@@ -26,12 +26,13 @@ export class EventTap {
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(topics: string[], kafka: Kafka = createKafka(TEST_BROKERS, 'test-tap')): Promise<EventTap> {
+  /** `fromBeginning`: read what the topics already hold too (e.g. every dead letter of a private broker). */
+  static async start(topics: string[], kafka: Kafka = createKafka(TEST_BROKERS, 'test-tap'), options: { fromBeginning?: boolean } = {}): Promise<EventTap> {
     const groupId = `test-tap-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
     const tap = new EventTap(consumer);
     await consumer.connect();
-    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: false });
+    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
     // The first completed fetch means the start offsets (the log end) are resolved:
     // from then on the tap sees everything published.
     let fetched = false;

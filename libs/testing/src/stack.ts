@@ -13,6 +13,8 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export interface RunningStack {
   urls: Record<ServiceName, string>;
   databases: Record<ServiceName, string>;
+  /** The Redis key prefix of this stack's queues (REDIS_PREFIX of every service). */
+  redisPrefix: string;
   /** Lines each service printed (JSON logs), for diagnosing a failed journey. */
   logs: Record<ServiceName, string[]>;
   /** Moves every service's clock (they run with CLOCK_MODE=controllable). */
@@ -37,7 +39,8 @@ const ROOT = (() => {
   return dir;
 })();
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on right now (for servers a test starts). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -53,15 +56,22 @@ async function freePort(): Promise<number> {
  * port with a fresh database, its own consumer groups and Redis prefix, and a
  * controllable clock so journeys can jump over days. For end-to-end tests and benchmarks.
  */
-export async function startStack(options: { name: string; env?: Partial<Record<ServiceName, Record<string, string>>>; common?: Record<string, string> }): Promise<RunningStack> {
+export async function startStack(options: {
+  name: string;
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  common?: Record<string, string>;
+  /** Another PostgreSQL server for the service databases (default: the shared one). */
+  postgresAdminUrl?: string;
+}): Promise<RunningStack> {
   const run = randomUUID().slice(0, 8);
   const ports = {} as Record<ServiceName, number>;
   for (const s of SERVICE_NAMES) ports[s] = await freePort();
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<ServiceName, string>;
-  const databases = Object.fromEntries(SERVICE_NAMES.map((s) => [s, testDatabaseUrl(`${options.name}_${s}`)])) as Record<ServiceName, string>;
+  const databases = Object.fromEntries(SERVICE_NAMES.map((s) => [s, testDatabaseUrl(`${options.name}_${s}`, options.postgresAdminUrl)])) as Record<ServiceName, string>;
   const logs = Object.fromEntries(SERVICE_NAMES.map((s) => [s, [] as string[]])) as Record<ServiceName, string[]>;
   await Promise.all(SERVICE_NAMES.map((s) => resetDatabase(databases[s])));
   const children = new Map<ServiceName, ChildProcess>();
+  const redisPrefix = options.common?.REDIS_PREFIX ?? `ddp-e2e-${run}`;
   const lastExit: RunningStack['lastExit'] = {};
 
   const envFor = (s: ServiceName): NodeJS.ProcessEnv => ({
@@ -70,7 +80,7 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
     DATABASE_URL: databases[s],
     KAFKA_GROUP_SUFFIX: `-e2e-${run}`,
     KAFKA_NEW_GROUP_START: 'latest',
-    REDIS_PREFIX: `ddp-e2e-${run}`,
+    REDIS_PREFIX: redisPrefix,
     CLOCK_MODE: 'controllable',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     CONSUMER_RETRY_BASE_MS: '50',
@@ -99,8 +109,12 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
     return child;
   };
 
+  // Two minutes: a service restarted after kill -9 joins its consumer groups only when the
+  // broker has given up on the dead member (the 30 s session timeout), on a busy machine.
   const ready = (s: ServiceName) =>
-    waitUntil(async () => (await fetch(`${urls[s]}/health/ready`)).ok, `${s} to be ready (logs:\n${logs[s].slice(-20).join('\n')})`, 60000, 200);
+    waitUntil(async () => (await fetch(`${urls[s]}/health/ready`)).ok, `${s} to be ready`, 120_000, 200).catch((error: Error) => {
+      throw new Error(`${error.message}; its last log lines:\n${logs[s].slice(-20).join('\n')}`);
+    });
 
   // Sequential starts keep the 2-core machine from stalling on four cold starts at once.
   for (const s of SERVICE_NAMES) {
@@ -113,6 +127,7 @@ export async function startStack(options: { name: string; env?: Partial<Record<S
   const stack: RunningStack = {
     urls,
     databases,
+    redisPrefix,
     logs,
     lastExit,
     async advanceClock(ms) {
