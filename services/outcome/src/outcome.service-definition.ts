@@ -25,7 +25,10 @@ export function outcomeService(env: Record<string, string | undefined> = process
     // The same sweep runs whenever Redis is found to have lost its data while the service runs.
     configure: async (app) => {
       const compliance = app.get(ComplianceService);
-      app.get(RedisLossWatch).register('review windows', () => compliance.ensureWindowJobs());
+      const redisLossWatch = app.get(RedisLossWatch);
+      redisLossWatch.register('review windows', () => compliance.ensureWindowJobs());
+      // Sentinel first (this runs before the module hooks): a loss after it is caught by the watch, one before it by the sweep.
+      await redisLossWatch.start();
       await compliance.ensureWindowJobs();
       app.get(ReviewWindowJobs).start((job) => compliance.closeWindow(job));
     },
