@@ -22,6 +22,13 @@ const FIXED_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const BURST = Number(process.env.BENCH_BURST ?? 2000);
 const HTTP_COUNT = Number(process.env.BENCH_HTTP ?? 600);
 const HTTP_CLIENTS = 20;
+/**
+ * Provider capacity for the measured phases (a real provider-scheduling option, see
+ * PROVIDER_BOOKING_OVERRIDES): enough assessors per slot and referrals a week that every
+ * referral at the fixed rate can be booked, so encounter → AssessmentScheduled rests on
+ * all of them rather than the first few dozen. BENCH_PROVIDER_OVERRIDES='' keeps the defaults.
+ */
+const PROVIDER_OVERRIDES = process.env.BENCH_PROVIDER_OVERRIDES ?? '{"*":{"assessorsPerSlot":1000,"weeklyCapacity":1000000}}';
 
 interface Seen {
   /** encounterId → when we produced / posted it (ms). */
@@ -251,7 +258,7 @@ async function httpIntake(url: string, count: number) {
 
 async function main() {
   const t0 = Date.now();
-  const conditions = { date: new Date().toISOString(), cores: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), loadavgAtStart: os.loadavg(), node: process.version, platform: `${os.type()} ${os.release()}` };
+  const conditions = { providerBookingOverrides: PROVIDER_OVERRIDES || 'defaults', date: new Date().toISOString(), cores: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), loadavgAtStart: os.loadavg(), node: process.version, platform: `${os.type()} ${os.release()}` };
   console.log('[bench] conditions', conditions);
 
   console.log('[bench] Postgres baseline (8 clients, 5 s)');
@@ -259,7 +266,11 @@ async function main() {
   console.log('[bench] baseline', baseline);
 
   console.log('[bench] starting the stack');
-  const stack = await startStack({ name: 'bench', common: { CLOCK_MODE: 'system', LOG_LEVEL: 'warn' } });
+  const stack = await startStack({
+    name: 'bench',
+    common: { CLOCK_MODE: 'system', LOG_LEVEL: 'warn' },
+    env: PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {},
+  });
   const rss = startRssSampler(stack);
   const collector = await startCollector();
   const producer = await testProducer(createKafka(TEST_BROKERS, 'bench-producer'));

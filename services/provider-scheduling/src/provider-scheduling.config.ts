@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { ServiceConfig, loadConfig } from '@ddp/platform';
 
-/** PROVIDER_BOOKING_OVERRIDES must be a JSON object of provider id → booking profile fields. */
+/** PROVIDER_BOOKING_OVERRIDES must be a JSON object of provider id (or "*") → booking profile fields. */
 @ValidatorConstraint({ name: 'bookingOverrides' })
 class BookingOverridesJson implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
@@ -14,7 +14,7 @@ class BookingOverridesJson implements ValidatorConstraintInterface {
         (v) =>
           v !== null && typeof v === 'object' &&
           Object.entries(v as Record<string, unknown>).every(
-            ([k, n]) => ['assessorsPerSlot', 'courseGroupSize'].includes(k) && Number.isInteger(n) && (n as number) >= 0,
+            ([k, n]) => ['assessorsPerSlot', 'courseGroupSize', 'weeklyCapacity'].includes(k) && Number.isInteger(n) && (n as number) >= 0,
           ),
       );
     } catch {
@@ -23,7 +23,7 @@ class BookingOverridesJson implements ValidatorConstraintInterface {
   }
 
   defaultMessage(): string {
-    return 'PROVIDER_BOOKING_OVERRIDES must be JSON like {"druglink":{"assessorsPerSlot":2,"courseGroupSize":12}}';
+    return 'PROVIDER_BOOKING_OVERRIDES must be JSON like {"druglink":{"assessorsPerSlot":2,"courseGroupSize":12,"weeklyCapacity":100},"*":{...}}';
   }
 }
 
@@ -54,8 +54,12 @@ export class ProviderSchedulingConfig extends ServiceConfig {
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(100) JOB_CONCURRENCY = 5;
 
   /**
-   * Per-provider booking profile overrides, JSON. Druglink expects up to 100 referrals a week
+   * Per-provider booking profile overrides, JSON: provider id → { assessorsPerSlot,
+   * courseGroupSize, weeklyCapacity }. Druglink expects up to 100 referrals a week
    * (seed 004) but its hours give ~90 half-hour slots, so two caseworkers take assessments.
+   * The key "*" applies to every provider without an entry of its own for that field (a
+   * capacity exercise or a load test: e.g. {"*":{"assessorsPerSlot":100,"weeklyCapacity":100000}}).
+   * weeklyCapacity replaces the rule table's referrals-a-week figure (libs/domain) for booking.
    */
   @Validate(BookingOverridesJson) PROVIDER_BOOKING_OVERRIDES = '{"druglink":{"assessorsPerSlot":2,"courseGroupSize":12}}';
 }

@@ -123,7 +123,7 @@ export class AssessmentService implements OnModuleInit {
     const first = failures[0];
     const reason = first === 'weekly-capacity-reached' ? ESCALATION_REASONS.weeklyCapacity : ESCALATION_REASONS.noSlot;
     const detail = first === 'weekly-capacity-reached'
-      ? `${candidates[0].name} has taken its ${candidates[0].weeklyCapacity} referrals this week`
+      ? `${candidates[0].name} has taken its ${this.directory.profile(candidates[0].id).weeklyCapacity} referrals this week`
       : `no free telephone slot with ${candidates.map((p) => p.id).join(', ')} between ${notBefore.toISOString()} and ${deadline.toISOString()}`;
     return this.escalate(uow, referral, candidates[0], reason, detail);
   }
@@ -167,7 +167,7 @@ export class AssessmentService implements OnModuleInit {
         throw unprocessable('not-an-assessment-slot',
           `${startsAt.toISOString()} is not the start of one of ${provider.name}'s ${provider.assessmentSlotMinutes}-minute assessment slots (${describeHours(provider, ukLocalDate(startsAt))}, Europe/London)`);
       }
-      if (result.reason === 'weekly-capacity-reached') throw conflict('provider-weekly-capacity-reached', `${provider.name} has taken its ${provider.weeklyCapacity} referrals that week`);
+      if (result.reason === 'weekly-capacity-reached') throw conflict('provider-weekly-capacity-reached', `${provider.name} has taken its ${this.directory.profile(provider.id).weeklyCapacity} referrals that week`);
       throw conflict('slot-full', `The ${startsAt.toISOString()} slot with ${provider.name} is fully booked; choose another (GET /v1/providers/${provider.id}/slots)`);
     }
     const until = endOfUkDay(addDays(ukLocalDate(uow.now), this.config.REBOOK_SEARCH_DAYS));

@@ -11,7 +11,12 @@ export interface BookingProfile {
   assessorsPerSlot: number;
   /** People per course session. */
   courseGroupSize: number;
+  /** Referrals the provider takes a week (the rule table's figure unless overridden). */
+  weeklyCapacity: number;
 }
+
+/** The overrides key that applies to every provider. */
+const EVERY_PROVIDER = '*';
 
 export interface RoutingRequest {
   area: string;
@@ -50,10 +55,12 @@ export class ProviderDirectory {
   }
 
   profile(providerId: string): BookingProfile {
-    const o = this.overrides[providerId] ?? {};
+    const own = this.overrides[providerId] ?? {};
+    const every = this.overrides[EVERY_PROVIDER] ?? {};
     return {
-      assessorsPerSlot: o.assessorsPerSlot ?? this.config.ASSESSMENT_SLOT_CAPACITY,
-      courseGroupSize: o.courseGroupSize ?? this.config.COURSE_GROUP_SIZE,
+      assessorsPerSlot: own.assessorsPerSlot ?? every.assessorsPerSlot ?? this.config.ASSESSMENT_SLOT_CAPACITY,
+      courseGroupSize: own.courseGroupSize ?? every.courseGroupSize ?? this.config.COURSE_GROUP_SIZE,
+      weeklyCapacity: own.weeklyCapacity ?? every.weeklyCapacity ?? this.find(providerId)?.weeklyCapacity ?? 0,
     };
   }
 

@@ -34,7 +34,7 @@ interface CandidateRow {
  *   re-checks the condition on the new value, so two bookings never take the last place.
  *   Waiting (rather than SKIP LOCKED) means a booking never escalates because another
  *   transaction merely held the slot for a moment and then rolled back.
- * - A provider's weekly capacity (libs/domain weeklyCapacity: referrals a week) is a row
+ * - A provider's weekly capacity (libs/domain weeklyCapacity, or its override: referrals a week) is a row
  *   per provider and week taken the same way, after the slot; a full week gives the slot
  *   back (same transaction) and skips to the next week's slots.
  * - Lock order is always referral → appointment → slot → week, so bookings cannot deadlock.
@@ -173,11 +173,15 @@ export class SlotBooking {
     return returnedRows(result).length === 1;
   }
 
+  /** One statement: creates the provider's week row on its first booking, or takes a place if one is left. */
   private async takeWeek(manager: EntityManager, provider: Provider, weekStart: string): Promise<boolean> {
-    await manager.query('INSERT INTO provider_week (provider_id, week_start, taken) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [provider.id, weekStart]);
+    const capacity = this.directory.profile(provider.id).weeklyCapacity;
+    if (capacity < 1) return false;
     const result = await manager.query(
-      'UPDATE provider_week SET taken = taken + 1 WHERE provider_id = $1 AND week_start = $2 AND taken < $3 RETURNING taken',
-      [provider.id, weekStart, provider.weeklyCapacity],
+      `INSERT INTO provider_week (provider_id, week_start, taken) VALUES ($1, $2, 1)
+       ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + 1 WHERE provider_week.taken < $3
+       RETURNING taken`,
+      [provider.id, weekStart, capacity],
     );
     return returnedRows(result).length === 1;
   }
