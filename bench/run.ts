@@ -59,10 +59,15 @@ async function startCollector() {
   const consumer = kafka.consumer({ groupId: `bench-collector-${Date.now()}`, maxWaitTimeInMs: 20 });
   await consumer.connect();
   await consumer.subscribe({ topics: [TOPICS.referral, TOPICS.scheduling], fromBeginning: false });
+  // Ready once the group is joined and a fetch followed (start offsets resolved): before
+  // that, 'latest' could still move past the encounters the bench is about to measure.
+  let joined = false;
   let fetched = false;
-  const remove = consumer.on(consumer.events.FETCH, () => {
-    fetched = true;
-    remove();
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  consumer.on(consumer.events.FETCH, () => {
+    if (joined) fetched = true;
   });
   await consumer.run({
     partitionsConsumedConcurrently: 6,
@@ -86,7 +91,14 @@ async function startCollector() {
     },
   });
   const started = Date.now();
-  while (!fetched && Date.now() - started < 30000) await sleep(20);
+  let reported = started;
+  while (!fetched) {
+    await sleep(20);
+    if (Date.now() - reported > 30000) {
+      reported = Date.now();
+      console.log(`[bench] collector still joining its group after ${Math.round((reported - started) / 1000)} s`);
+    }
+  }
   return consumer;
 }
 
