@@ -5,7 +5,8 @@ import type { Producer } from 'kafkajs';
 
 // Whole journeys through the four running services, over HTTP and Kafka only.
 // One stack for the file; the services' clocks are moved forward together, so every
-// encounter is dated at the services' current time (read from GET /admin/clock).
+// encounter is dated at the services' current time (read from GET /admin/clock). Journey 4
+// alone runs in 2019 (a scheme no longer in force) and puts the clocks back when it ends.
 describe('journeys', () => {
   let stack: RunningStack;
   let tap: EventTap;
@@ -17,7 +18,8 @@ describe('journeys', () => {
     tap = await EventTap.start([TOPICS.referral, TOPICS.scheduling, TOPICS.outcome, DEAD_LETTER_TOPICS.referral]);
     producer = await testProducer();
     await warmUp();
-  }, 180000);
+    // Four cold starts in sequence (each ready once its consumer is assigned) on a shared 2-core machine.
+  }, 480000);
 
   /**
    * A service reports ready once its consumer has fetched, or after 30 s whatever happened;
@@ -136,6 +138,25 @@ describe('journeys', () => {
     throw new Error(`compliance of ${referralId} never matched: ${JSON.stringify(last)}`);
   }
 
+  async function waitForReview(referralId: string): Promise<any> {
+    let last: any;
+    for (const stop = Date.now() + 30000; Date.now() < stop; await sleep(200)) {
+      last = (await getJson(`${stack.urls.outcome}/v1/reviews?referralId=${referralId}`)).body;
+      const items = last?.items ?? [];
+      if (items.length > 0) return items[0];
+    }
+    throw new Error(`no review of ${referralId} opened: ${JSON.stringify(last)}`);
+  }
+
+  async function waitUntilReferral(referralId: string, ok: (r: any) => boolean): Promise<any> {
+    let last: any;
+    for (const stop = Date.now() + 30000; Date.now() < stop; await sleep(200)) {
+      last = (await getJson(`${stack.urls.referral}/v1/referrals/${referralId}`)).body;
+      if (last && ok(last)) return last;
+    }
+    throw new Error(`referral ${referralId} never matched: ${JSON.stringify(last)}`);
+  }
+
   it('1. adult deferred prosecution: assessed, course attended, completed with outcome 22', async () => {
     const { answer } = await refer({ area: 'reading', person: person('1990-03-10') });
     expect(answer.decision).toBe('referred');
@@ -197,7 +218,61 @@ describe('journeys', () => {
     expect(items.filter((s) => s.referralId === referralId)).toHaveLength(1);
   }, 90000);
 
-  it.todo('4. voluntary pilot non-engagement → NoFurtherDiversion: no scheme in force today has that consequence (every area/age band resolves to a force-wide summons-request scheme), so it cannot be driven with current dates');
+  /**
+   * No scheme in force today ends in no-further-diversion (every area and age band resolves
+   * to a force-wide summons-request scheme), so this journey runs in the West Berkshire
+   * voluntary pilot's years: every clock is set to a Tuesday morning in March 2019, and put
+   * back afterwards to where it was plus the time spent, so the other journeys stay in the present.
+   */
+  it('4. voluntary pilot non-engagement (West Berkshire, 2019): assessment missed, no further diversion, no summons; the next encounter is declined', async () => {
+    const presentWas = await clockNow();
+    const realStart = Date.now();
+    await stack.setClock(new Date('2019-03-12T09:31:00Z'));
+    try {
+      const who = person('1990-04-02');
+      const { answer } = await refer({ area: 'west-berkshire', person: who });
+      expect(answer.decision).toBe('referred');
+      expect(answer.scheme.id).toBe('west-berkshire-voluntary-pilot');
+      const referralId: string = answer.referralId;
+      const created = await tap.waitForEvent<{ schemeId: string }>('ReferralCreated', (e) => e.key === referralId);
+      expect(created.data.schemeId).toBe('west-berkshire-voluntary-pilot');
+      const appt = await assessmentScheduled(referralId);
+      expect(appt.providerId).toBe('resilience-cranstoun-west-berkshire');
+
+      // Nobody records the assessment: when its deadline passes, the scheduling service marks it missed.
+      await advanceTo(new Date(Date.parse(answer.assessmentDeadline.at) + 60_000));
+      const missed = await tap.waitForEvent<{ detectedBy: string }>('AssessmentMissed', (e) => e.key === referralId, 30000);
+      expect(missed.data.detectedBy).toBe('deadline');
+
+      // This stack's outcome service opens the review (other stacks on the broker may open their own).
+      const review = await waitForReview(referralId);
+      expect(review).toMatchObject({ kind: 'assessment', status: 'open' });
+      await advanceTo(new Date(Date.parse(review.decideAt) + 60_000));
+      const compliance = await waitForCompliance(referralId, (c) => c.status === 'no-further-diversion');
+      expect(compliance).toMatchObject({ schemeId: 'west-berkshire-voluntary-pilot', ending: 'no-further-diversion', crimeOutcomeCode: null, summonsRequestId: null });
+      expect(compliance.reviews).toEqual([expect.objectContaining({ reviewId: review.reviewId, status: 'closed', resolution: 'no-further-diversion' })]);
+      const decided = await tap.waitForEvent<{ reviewId: string; personRef: string; decidedAt: string }>('NoFurtherDiversion', (e) => e.key === referralId && e.data.reviewId === review.reviewId, 30000);
+      expect(decided.data.personRef).toBe(who.personRef);
+      await tap.waitForEvent<{ reviewId: string; resolution: string }>('ComplianceReviewClosed', (e) => e.key === referralId && e.data.reviewId === review.reviewId && e.data.resolution === 'no-further-diversion', 30000);
+
+      // The referral service takes the decision into the person's history (same transaction as its timeline entry).
+      await waitUntilReferral(referralId, (r) => (r.timeline ?? []).some((t: { eventType: string }) => t.eventType === 'NoFurtherDiversion'));
+      await advanceTo(new Date(Date.parse(decided.data.decidedAt) + 24 * 3600_000));
+      const again = await refer({ area: 'west-berkshire', person: who });
+      expect(again.answer.decision).toBe('declined');
+      expect(again.answer.scheme?.id).toBe('west-berkshire-voluntary-pilot');
+      expect(again.answer.reasons).toEqual([{ code: 'prior-non-engagement', explanation: expect.stringMatching(/did not engage/i) }]);
+      await tap.waitForEvent('ReferralDeclined', (e) => e.key === again.answer.referralId);
+
+      await sleep(3000);
+      expect(tap.events('SummonsRequested', referralId)).toHaveLength(0);
+      const list = await getJson(`${stack.urls.outcome}/v1/summons-requests?limit=500`);
+      expect(list.status).toBe(200);
+      expect((list.body.items as Array<{ referralId: string }>).filter((s) => s.referralId === referralId)).toHaveLength(0);
+    } finally {
+      await stack.setClock(new Date(presentWas.getTime() + Date.now() - realStart));
+    }
+  }, 180000);
 
   it('5. acceptable absence: RebookingRequested, no compliance review', async () => {
     const { answer } = await refer({ area: 'reading', person: person('1992-11-02') });
