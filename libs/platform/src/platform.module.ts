@@ -52,7 +52,7 @@ class PlatformShutdown implements OnApplicationShutdown {
 export class PlatformModule {
   static forService(options: PlatformOptions): DynamicModule {
     const { config, service } = options;
-    const clock = options.clock ?? (config.CLOCK_MODE === 'controllable' ? new ControllableClock() : new SystemClock());
+    const clock = options.clock ?? (config.CLOCK_MODE === 'controllable' ? new ControllableClock(new Date(Date.now() + config.CLOCK_OFFSET_MS)) : new SystemClock());
     const logger = options.logger ?? new JsonLogger(service, config.LOG_LEVEL);
     return {
       module: PlatformModule,
@@ -69,7 +69,7 @@ export class PlatformModule {
           provide: KAFKA_PRODUCER,
           inject: [KAFKA],
           useFactory: async (kafka: Kafka) => {
-            const producer = createProducer(kafka);
+            const producer = createProducer(kafka, logger);
             await producer.connect();
             return producer;
           },

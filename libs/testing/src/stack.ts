@@ -74,6 +74,8 @@ export async function startStack(options: {
   const redisPrefix = options.common?.REDIS_PREFIX ?? `ddp-e2e-${run}`;
   const lastExit: RunningStack['lastExit'] = {};
 
+  // How far the services' clocks are from the real time: a restarted service starts there.
+  let clockOffsetMs = 0;
   const envFor = (s: ServiceName): NodeJS.ProcessEnv => ({
     ...process.env,
     PORT: String(ports[s]),
@@ -82,6 +84,7 @@ export async function startStack(options: {
     KAFKA_NEW_GROUP_START: 'latest',
     REDIS_PREFIX: redisPrefix,
     CLOCK_MODE: 'controllable',
+    CLOCK_OFFSET_MS: String(clockOffsetMs),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     CONSUMER_RETRY_BASE_MS: '50',
     OUTBOX_POLL_MS: '100',
@@ -117,9 +120,15 @@ export async function startStack(options: {
     });
 
   // Sequential starts keep the 2-core machine from stalling on four cold starts at once.
-  for (const s of SERVICE_NAMES) {
-    launch(s);
-    await ready(s);
+  try {
+    for (const s of SERVICE_NAMES) {
+      launch(s);
+      await ready(s);
+    }
+  } catch (error) {
+    // Leave nothing behind: a service left running would share its database with the next run's.
+    for (const child of children.values()) child.kill('SIGKILL');
+    throw error;
   }
 
   const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r())));
@@ -131,12 +140,14 @@ export async function startStack(options: {
     logs,
     lastExit,
     async advanceClock(ms) {
+      clockOffsetMs += ms;
       for (const s of SERVICE_NAMES) {
         const res = await fetch(`${urls[s]}/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: ms }) });
         if (!res.ok) throw new Error(`${s} refused to move its clock: ${res.status} ${await res.text()}`);
       }
     },
     async setClock(at) {
+      clockOffsetMs = at.getTime() - Date.now();
       for (const s of SERVICE_NAMES) {
         const res = await fetch(`${urls[s]}/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ set: at.toISOString() }) });
         if (!res.ok) throw new Error(`${s} refused to set its clock: ${res.status} ${await res.text()}`);

@@ -32,6 +32,15 @@ export class ServiceConfig {
   /** 'controllable' lets tests move time via the admin clock endpoint; never in production. */
   @IsIn(['system', 'controllable']) CLOCK_MODE: 'system' | 'controllable' = 'system';
 
+  /**
+   * With CLOCK_MODE=controllable: start this many ms away from the real time, so a test
+   * stack that restarts one service (after kill -9) keeps it in step with the others.
+   */
+  @Transform(({ value }) => Number(value)) @IsInt() CLOCK_OFFSET_MS = 0;
+
+  /** How often (ms) a running service checks that Redis still holds its jobs (jobs/redis-loss-watch.ts). */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(50) @Max(600_000) REDIS_LOSS_CHECK_MS = 5000;
+
   /** Attempts at a consumed event before it is dead-lettered (transient errors only). */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS = 5;
 

@@ -1,9 +1,7 @@
 import type { OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
-import { Transform } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
-import { loadConfig, type ServiceConfig } from '../config/service-config';
+import type { ServiceConfig } from '../config/service-config';
 import { describeError } from '../errors/errors';
 import { JsonLogger } from '../logging/json-logger';
 import { SERVICE_CONFIG, SERVICE_NAME } from '../platform.tokens';
@@ -40,16 +38,8 @@ export interface RedisLossWatchOptions {
   minResyncGapMs: number;
 }
 
-/** The watch's environment variable (read from the service config, validated here). */
-export class RedisLossWatchConfig {
-  /** How often (ms) a running service checks that Redis still holds its jobs. */
-  @Transform(({ value }) => Number(value)) @IsInt() @Min(50) @Max(600_000) REDIS_LOSS_CHECK_MS = 5000;
-}
-
 export function redisLossWatchOptions(config: ServiceConfig): RedisLossWatchOptions {
-  // loadConfig keeps every upper-case variable on the service config, declared or not.
-  const raw = (config as ServiceConfig & { REDIS_LOSS_CHECK_MS?: unknown }).REDIS_LOSS_CHECK_MS;
-  const { REDIS_LOSS_CHECK_MS: checkEveryMs } = loadConfig(RedisLossWatchConfig, { REDIS_LOSS_CHECK_MS: raw === undefined ? undefined : String(raw) });
+  const checkEveryMs = config.REDIS_LOSS_CHECK_MS;
   return { checkEveryMs, settleMs: Math.min(500, checkEveryMs), minResyncGapMs: checkEveryMs };
 }
 

@@ -195,6 +195,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 100,
+      // kafkajs fetches up to 10 MB (1 MB per partition) by default; a service reading 18
+      // partitions held 7-12 MB of buffers. Smaller fetches keep it within its memory budget.
+      maxBytes: 2 * 1024 * 1024,
+      maxBytesPerPartition: 256 * 1024,
       retry: {
         retries: 5,
         // kafkajs asks this only for retriable crashes (e.g. the broker gone longer than its
