@@ -2,6 +2,8 @@
 //   unit        *.spec.ts       pure logic, no servers
 //   integration *.int-spec.ts   real Postgres, Redis and Kafka, in-process services
 //   e2e         e2e/**/*.e2e-spec.ts  the four services as processes, public interfaces only
+//   faults      e2e/faults/*.faults-spec.ts  the same, on a broker, Redis and PostgreSQL of
+//               its own that it kills while encounters flow (npm run test:faults)
 const preset = require('./jest.preset');
 
 module.exports = {
@@ -26,6 +28,11 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
+    },
+    {
+      ...preset,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/e2e/faults/**/*.faults-spec.ts'],
     },
   ],
 };

@@ -5,6 +5,7 @@
 #   3. unit tests of everything else
 #   4. integration tests (real PostgreSQL, Redis and Kafka; services in-process)
 #   5. end-to-end journeys (the four services as processes; public interfaces only)
+#   6. fault injection (the same, on a broker, Redis and PostgreSQL of its own, killed in turn)
 # Ends with one summary line "tests: N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,5 +52,7 @@ step "integration"
 npx jest --selectProjects integration --runInBand --json --outputFile="$REPORTS/integration.json" || status=1
 step "end to end"
 npx jest --selectProjects e2e --runInBand --json --outputFile="$REPORTS/e2e.json" || status=1
+step "fault injection"
+npx jest --selectProjects faults --runInBand --json --outputFile="$REPORTS/faults.json" || status=1
 summary
 exit $status
