@@ -10,3 +10,4 @@ export * from './local-servers';
 export { ControllableClock } from '@ddp/platform';
 export * from './scheduling';
 export * from './fault-lab';
+export * from './redis-data';

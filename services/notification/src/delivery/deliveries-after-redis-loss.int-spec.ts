@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AssessmentScheduled, ReferralWithdrawn, type DataOf, type EventDefinition } from '@ddp/contracts';
-import { redisOptions, type RunningService } from '@ddp/platform';
+import type { RunningService } from '@ddp/platform';
 import {
   ControllableClock, envelopeFor, queryDatabase, resetDatabase, startLocalContactApi, startLocalNotifyApi, startTestService, testServiceEnv, waitUntil,
-  type LocalContactApi, type LocalNotifyApi,
+  type LocalContactApi, type LocalNotifyApi, loseRedisData,
 } from '@ddp/testing';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { notificationService } from '../notification.service-definition';
 import { NotificationPlanner } from '../planning/notification-planner.service';
@@ -131,24 +130,3 @@ describe('notification: deliveries after Redis loses its data', () => {
     expect(notify.sent('sms').some((r) => r.reference?.startsWith('reminder-') && r.reference.includes(withdrawn.appointmentId))).toBe(false);
   });
 });
-
-/**
- * Redis losing its data, for this suite only: every key under its prefix goes (the sentinel
- * too), in one command, as a restart loses everything at once (a watch check between two
- * batches of deletes would see half a job).
- */
-async function loseRedisData(prefix: string): Promise<number> {
-  const redis = new Redis(redisOptions(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'probe'));
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    return keys.length ? await redis.unlink(...keys) : 0;
-  } finally {
-    redis.disconnect();
-  }
-}

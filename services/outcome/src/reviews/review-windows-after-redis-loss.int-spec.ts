@@ -3,11 +3,10 @@ import {
   AssessmentCompleted, AssessmentScheduled, CourseBooked, CourseMissed, ReferralCreated, type DataOf, type EventDefinition, type EventEnvelope,
   type ReferralCreatedData,
 } from '@ddp/contracts';
-import { redisOptions, type RunningService } from '@ddp/platform';
+import type { RunningService } from '@ddp/platform';
 import {
-  aReferralCreated, ControllableClock, envelopeFor, postJson, queryDatabase, resetDatabase, startTestService, testDatabaseUrl, testServiceEnv, waitUntil,
+  aReferralCreated, ControllableClock, envelopeFor, postJson, queryDatabase, resetDatabase, startTestService, testDatabaseUrl, testServiceEnv, waitUntil, loseRedisData,
 } from '@ddp/testing';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { outcomeService } from '../outcome.service-definition';
 import { ComplianceService } from '../referrals/compliance.service';
@@ -120,24 +119,3 @@ describe('outcome: review windows after Redis loses its data', () => {
     expect(summons.map((s) => s.message_key)).toEqual([first.referral.referralId, second.referral.referralId].sort());
   });
 });
-
-/**
- * Redis losing its data, for this suite only: every key under its prefix goes (the sentinel
- * too), in one command, as a restart loses everything at once (a watch check between two
- * batches of deletes would see half a job).
- */
-async function loseRedisData(prefix: string): Promise<number> {
-  const redis = new Redis(redisOptions(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'probe'));
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    return keys.length ? await redis.unlink(...keys) : 0;
-  } finally {
-    redis.disconnect();
-  }
-}

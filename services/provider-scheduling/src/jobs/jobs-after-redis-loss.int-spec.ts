@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { redisOptions, type RunningService } from '@ddp/platform';
-import { ControllableClock, postJson, queryDatabase, referralCreatedAt, resetDatabase, startTestService, testDatabaseUrl, testServiceEnv, waitUntil } from '@ddp/testing';
-import { Redis } from 'ioredis';
+import type { RunningService } from '@ddp/platform';
+import { ControllableClock, postJson, queryDatabase, referralCreatedAt, resetDatabase, startTestService, testDatabaseUrl, testServiceEnv, waitUntil, loseRedisData } from '@ddp/testing';
 import { AssessmentService } from '../assessments/assessment.service';
 import { Transactions } from '../common/transactions';
 import { providerSchedulingService } from '../provider-scheduling.service-definition';
@@ -110,24 +109,3 @@ describe('provider-scheduling: jobs after Redis loses its data', () => {
     expect(published).toEqual([{ event_type: 'AssessmentMissed', n: '1' }, { event_type: 'AttendanceOverdue', n: '1' }]);
   });
 });
-
-/**
- * Redis losing its data, for this suite only: every key under its prefix goes (the sentinel
- * too), in one command, as a restart loses everything at once (a watch check between two
- * batches of deletes would see half a job).
- */
-async function loseRedisData(prefix: string): Promise<number> {
-  const redis = new Redis(redisOptions(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'probe'));
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    return keys.length ? await redis.unlink(...keys) : 0;
-  } finally {
-    redis.disconnect();
-  }
-}
