@@ -306,8 +306,9 @@ describe('provider-scheduling: the provider API', () => {
       supersededAppointmentId: r.appointmentId, kind: 'assessment', startsAt: '2030-05-13T14:00:00.000Z', requestedBy: 'person', reason: 'At school until 3pm',
       deadline: '2030-05-14T22:59:59.999Z', providerId: 'slough-youth-substance-misuse-service', recordedBy: 'caseworker-17',
     });
+    // The original, then its replacement: ordered by the chain, not by creation times (two bookings can share a millisecond).
     const rows = await queryDatabase<{ id: string; status: string; superseded_by_id: string | null; supersedes_id: string | null; booked: number }>(db,
-      'SELECT a.id, a.status, a.superseded_by_id, a.supersedes_id, s.booked FROM appointment a JOIN provider_slot s ON s.id = a.slot_id WHERE a.referral_id = $1 ORDER BY a.created_at', [r.referralId]);
+      'SELECT a.id, a.status, a.superseded_by_id, a.supersedes_id, s.booked FROM appointment a JOIN provider_slot s ON s.id = a.slot_id WHERE a.referral_id = $1 ORDER BY a.supersedes_id IS NOT NULL, a.created_at', [r.referralId]);
     expect(rows).toEqual([
       { id: r.appointmentId, status: 'superseded', superseded_by_id: moved.data.appointmentId, supersedes_id: null, booked: 0 },
       { id: moved.data.appointmentId, status: 'booked', superseded_by_id: null, supersedes_id: r.appointmentId, booked: 1 },
