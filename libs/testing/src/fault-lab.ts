@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createKafka, ensureTopics } from '@ddp/platform';
-import { freePort } from './stack';
+import { startPrivateRedis } from './private-redis';
+import { freePort, REPO_ROOT } from './stack';
 import { sleep, waitUntil } from './wait';
 
 const run = promisify(execFile);
@@ -31,22 +31,6 @@ export interface FaultLab {
   stop(): Promise<void>;
 }
 
-const ROOT = (() => {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-})();
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 async function killPidFile(file: string, what: string): Promise<void> {
   const pid = Number(readFileSync(file, 'utf8').trim());
@@ -73,26 +57,17 @@ function postgresBin(): string {
 export async function startFaultLab(): Promise<FaultLab> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ddp-faults-'));
   chmodSync(dir, 0o755);
-  const [kafkaPort, controllerPort, redisPort, postgresPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [kafkaPort, controllerPort, postgresPort] = [await freePort(), await freePort(), await freePort()];
 
   // --- Kafka: the project's own script, pointed at a private folder and ports.
   const kafkaEnv = { ...process.env, KAFKA_RUN_DIR: path.join(dir, 'kafka'), KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(controllerPort) };
-  const kafkaScript = path.join(ROOT, 'infra/kafka/kafka.sh');
+  const kafkaScript = path.join(REPO_ROOT, 'infra/kafka/kafka.sh');
   const startKafka = async () => {
     await run('bash', [kafkaScript, 'start'], { env: kafkaEnv });
   };
 
-  // --- Redis: the machine's settings (no RDB, no AOF), its own port and folder.
-  const redisDir = path.join(dir, 'redis');
-  const startRedis = async () => {
-    await run('mkdir', ['-p', redisDir]);
-    await run('redis-server', [
-      '--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(redisPort), '--save', '', '--appendonly', 'no',
-      '--dir', redisDir, '--pidfile', path.join(redisDir, 'redis.pid'), '--logfile', path.join(redisDir, 'redis.log'),
-    ]);
-    await waitUntil(() => portOpen(redisPort), 'the fault lab Redis to listen', 20000, 50);
-    await waitUntil(() => existsSync(path.join(redisDir, 'redis.pid')), 'the fault lab Redis pid file', 5000, 20);
-  };
+  // --- Redis: the machine's settings (no RDB, no AOF), its own port.
+  const redis = await startPrivateRedis();
 
   // --- PostgreSQL: a cluster of its own (initdb refuses root, so as the postgres user).
   const bin = postgresBin();
@@ -111,25 +86,25 @@ export async function startFaultLab(): Promise<FaultLab> {
   const pgOptions = `-p ${postgresPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${pgData} -c fsync=off -c max_connections=200`;
   await pg('pg_ctl', ['-D', pgData, '-l', path.join(pgData, 'server.log'), '-w', '-o', pgOptions, 'start']);
 
-  await Promise.all([startKafka(), startRedis()]);
+  await startKafka();
   const kafkaBrokers = `127.0.0.1:${kafkaPort}`;
   await ensureTopics(createKafka(kafkaBrokers, 'fault-lab-topics'));
 
   return {
     kafkaBrokers,
-    redisUrl: `redis://127.0.0.1:${redisPort}`,
+    redisUrl: redis.url,
     postgresAdminUrl: `postgres://postgres@127.0.0.1:${postgresPort}/postgres`,
     killKafka: () => killPidFile(path.join(dir, 'kafka', 'kafka.pid'), 'the fault lab broker'),
     startKafka,
-    killRedis: () => killPidFile(path.join(redisDir, 'redis.pid'), 'the fault lab Redis'),
-    startRedis,
+    killRedis: () => redis.kill(),
+    startRedis: () => redis.start(),
     async restartPostgres() {
       // -l: the new postmaster must not write to (and so hold open) this process's pipe.
       await pg('pg_ctl', ['-D', pgData, '-l', path.join(pgData, 'server.log'), '-m', 'immediate', '-w', 'restart']);
     },
     async stop() {
       await run('bash', [kafkaScript, 'stop'], { env: kafkaEnv }).catch(() => undefined);
-      if (await portOpen(redisPort)) await killPidFile(path.join(redisDir, 'redis.pid'), 'the fault lab Redis').catch(() => undefined);
+      await redis.kill();
       await pg('pg_ctl', ['-D', pgData, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await sleep(100);
       rmSync(dir, { recursive: true, force: true });

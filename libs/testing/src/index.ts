@@ -11,3 +11,4 @@ export { ControllableClock } from '@ddp/platform';
 export * from './scheduling';
 export * from './fault-lab';
 export * from './redis-data';
+export * from './private-redis';

@@ -33,7 +33,7 @@ export interface RunningStack {
 
 // The repository root: the nearest folder with package.json (from the TypeScript source
 // under jest, or from the compiled copy under dist/ when a benchmark runs it).
-const ROOT = (() => {
+export const REPO_ROOT = (() => {
   let dir = __dirname;
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return dir;
@@ -96,8 +96,8 @@ export async function startStack(options: {
 
   const launch = (s: ServiceName) => {
     // The same Node.js options as npm start and the Dockerfile (V8 memory limits, source maps): tools/service-node-args.js.
-    const { serviceNodeArgs } = createRequire(__filename)(path.join(ROOT, 'tools/service-node-args.js')) as { serviceNodeArgs(root: string): string[] };
-    const child = spawn(process.execPath, [...serviceNodeArgs(ROOT), path.join(ROOT, 'dist/services', s, 'src/main.js')], {
+    const { serviceNodeArgs } = createRequire(__filename)(path.join(REPO_ROOT, 'tools/service-node-args.js')) as { serviceNodeArgs(root: string): string[] };
+    const child = spawn(process.execPath, [...serviceNodeArgs(REPO_ROOT), path.join(REPO_ROOT, 'dist/services', s, 'src/main.js')], {
       env: envFor(s),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

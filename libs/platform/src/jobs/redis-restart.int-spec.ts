@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, waitUntil } from '@ddp/testing';
+import { startPrivateRedis, waitUntil, type PrivateRedis } from '@ddp/testing';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { SystemClock } from '../clock/clock';
 import { infrastructureOutage } from '../errors/infrastructure-errors';
 import { JsonLogger } from '../logging/json-logger';
@@ -21,44 +19,16 @@ describe('jobs across a real Redis restart', () => {
   const prefix = 'ddp-test-redis-restart';
   const logs: Array<Record<string, unknown>> = [];
   const logger = new JsonLogger('platform-test', 'log', (line) => logs.push(JSON.parse(line)));
-  let port: number;
-  let redis: ChildProcess | null = null;
+  let redis: PrivateRedis;
   let settings: { REDIS_URL: string; REDIS_PREFIX: string };
 
-  async function startRedis(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    redis = child;
-    await waitUntil(async () => {
-      const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        probe.disconnect();
-      }
-    }, 'the private redis-server to answer', 10_000, 50);
-  }
-
-  async function killRedis(): Promise<void> {
-    const child = redis;
-    redis = null;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
   beforeAll(async () => {
-    port = await freePort();
-    settings = { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: prefix };
-    await startRedis();
+    redis = await startPrivateRedis();
+    settings = { REDIS_URL: redis.url, REDIS_PREFIX: prefix };
   });
 
   afterAll(async () => {
-    await killRedis();
+    await redis.kill();
   });
 
   it('the worker goes on after a restart, an add waits for it, and the watch puts back the jobs Redis lost', async () => {
@@ -84,10 +54,10 @@ describe('jobs across a real Redis restart', () => {
       await worker.waitUntilReady();
       expect(await (await queue.getJob('later-1'))?.getState()).toBe('delayed');
 
-      await killRedis();
+      await redis.kill();
       const addedDuringRestart = scheduleAt(queue, clock, 'deadline', 'during-1', { dueAt: new Date().toISOString() });
       await new Promise((resolve) => setTimeout(resolve, 500));
-      await startRedis();
+      await redis.start();
       await addedDuringRestart;
 
       // Redis came back empty: the watch notices and re-derives both jobs; the worker runs what is due.
@@ -107,7 +77,7 @@ describe('jobs across a real Redis restart', () => {
     const queue = createJobQueue<{ dueAt: string }>('outage-test', settings, logger, 'test');
     await queue.waitUntilReady();
     try {
-      await killRedis();
+      await redis.kill();
       const started = Date.now();
       const error = await scheduleAt(queue, clock, 'deadline', 'refused-1', { dueAt: new Date().toISOString() }).then(() => null, (e: unknown) => e);
       expect(Date.now() - started).toBeLessThan(12_000);
@@ -115,7 +85,7 @@ describe('jobs across a real Redis restart', () => {
       expect(infrastructureOutage(error)).toMatchObject({ dependency: 'redis' });
       expect(logs.some((l) => l.level === 'warn' && String(l.msg).includes('queue outage-test: Redis error'))).toBe(true);
     } finally {
-      await startRedis();
+      await redis.start();
       await queue.close();
     }
   });
