@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ddp/contracts';
-import { createKafka } from '@ddp/platform';
+import { createKafka, type ServiceDefinition } from '@ddp/platform';
 import type { Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
 import { waitUntil } from './wait';
 
@@ -86,4 +86,26 @@ export async function testProducer(kafka: Kafka = createKafka(TEST_BROKERS, 'tes
 
 export async function produceJson(producer: Producer, topic: string, key: string | null, value: unknown, headers: IHeaders = {}): Promise<void> {
   await producer.send({ topic, acks: -1, messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }] });
+}
+
+/**
+ * Waits until a service's consumer group is Stable with `members` members. After a replica
+ * leaves, the group rebalances; if the coordinator still counts a member that went away
+ * without leaving cleanly, it waits for that member's session to time out (30 s) before
+ * the remaining consumer gets its partitions back. A test that goes on before that sees
+ * its events unconsumed for that long.
+ */
+export async function waitForStableGroup(definition: ServiceDefinition, members = 1, timeoutMs = 60_000): Promise<void> {
+  if (!definition.consumer) return;
+  const groupId = definition.consumer.groupId + definition.config.KAFKA_GROUP_SUFFIX;
+  const admin = createKafka(definition.config.KAFKA_BROKERS, 'test-group-watch').admin();
+  await admin.connect();
+  try {
+    await waitUntil(async () => {
+      const { groups } = await admin.describeGroups([groupId]);
+      return groups[0]?.state === 'Stable' && groups[0].members.length === members;
+    }, `consumer group ${groupId} to be stable with ${members} member(s)`, timeoutMs, 200);
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -8,7 +8,7 @@ import {
 } from '@ddp/contracts';
 import { redisOptions, type RunningService } from '@ddp/platform';
 import {
-  aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, resetDatabase, sendEnvelope, sleep, startTestService,
+  aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, resetDatabase, sendEnvelope, sleep, startTestService, waitForStableGroup,
   testDatabaseUrl, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
 import { Queue } from 'bullmq';
@@ -550,6 +550,8 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     } finally {
       await replica.stop();
     }
+    // The replica's leaving rebalances the group: later tests need this instance to own every partition again.
+    await waitForStableGroup(outcomeService(env, clock));
     await clock.notifyMoved(); // the real job now runs too, and finds the review decided
     expect(await jobResult(opened.data.reviewId)).toBe('already-summons-requested');
     await waitFor('SummonsRequested', r.referralId);
