@@ -57,10 +57,15 @@ export function envelopeFor<D extends EventDefinition>(
 
 /** Produces an already-built envelope (again, to test redelivery) with the platform's headers. */
 export async function sendEnvelope(producer: Producer, topic: string, envelope: EventEnvelope): Promise<void> {
+  await sendEnvelopes(producer, topic, [envelope]);
+}
+
+/** Produces envelopes in one request: a partition's share arrives as one Kafka batch (what batch handlers get). */
+export async function sendEnvelopes(producer: Producer, topic: string, envelopes: EventEnvelope[]): Promise<void> {
   await producer.send({
     topic,
     acks: -1,
-    messages: [{
+    messages: envelopes.map((envelope) => ({
       key: envelope.key,
       value: JSON.stringify(envelope),
       headers: {
@@ -69,6 +74,6 @@ export async function sendEnvelope(producer: Producer, topic: string, envelope: 
         [HEADERS.eventId]: envelope.eventId,
         [HEADERS.correlationId]: envelope.correlationId,
       },
-    }],
+    })),
   });
 }

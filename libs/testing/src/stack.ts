@@ -97,7 +97,9 @@ export async function startStack(options: {
   const launch = (s: ServiceName) => {
     // The same Node.js options as npm start and the Dockerfile (V8 memory limits, source maps): tools/service-node-args.js.
     const { serviceNodeArgs } = createRequire(__filename)(path.join(REPO_ROOT, 'tools/service-node-args.js')) as { serviceNodeArgs(root: string): string[] };
-    const child = spawn(process.execPath, [...serviceNodeArgs(REPO_ROOT), path.join(REPO_ROOT, 'dist/services', s, 'src/main.js')], {
+    // STACK_EXTRA_NODE_ARGS: e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile a benchmark run (not allowed in NODE_OPTIONS).
+    const extra = (process.env.STACK_EXTRA_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...serviceNodeArgs(REPO_ROOT), ...extra, path.join(REPO_ROOT, 'dist/services', s, 'src/main.js')], {
       env: envFor(s),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,6 +6,14 @@ export interface DeadlineJobData {
   dueAt: string;
 }
 
+/** Retries with backoff; completed jobs kept a week (their ids stop a redelivered event adding them again), failed ones kept. */
+const JOB_DEFAULTS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: false,
+} satisfies JobsOptions;
+
 /**
  * Adds a delayed job due at `dueAt` by the service clock. The job id is deterministic
  * (e.g. `assessment-deadline-<appointmentId>`: BullMQ 6 refuses custom ids with a single ':'): adding it again on a redelivered event
@@ -13,15 +21,14 @@ export interface DeadlineJobData {
  */
 export async function scheduleAt<T extends DeadlineJobData>(queue: Queue, clock: Clock, name: string, jobId: string, data: T, options: JobsOptions = {}): Promise<void> {
   const delay = Math.max(0, Date.parse(data.dueAt) - clock.now().getTime());
-  await queue.add(name, data, {
-    jobId,
-    delay,
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 1000 },
-    removeOnComplete: { age: 7 * 24 * 3600 },
-    removeOnFail: false,
-    ...options,
-  });
+  await queue.add(name, data, { ...JOB_DEFAULTS, jobId, delay, ...options });
+}
+
+/** Adds many jobs in one round trip (BullMQ addBulk); an id already present is left as it is, as with scheduleAt. */
+export async function scheduleManyAt<T extends DeadlineJobData>(queue: Queue, clock: Clock, jobs: Array<{ name: string; jobId: string; data: T }>): Promise<void> {
+  if (jobs.length === 0) return;
+  const now = clock.now().getTime();
+  await queue.addBulk(jobs.map(({ name, jobId, data }) => ({ name, data, opts: { ...JOB_DEFAULTS, jobId, delay: Math.max(0, Date.parse(data.dueAt) - now) } })));
 }
 
 /** Moves a deadline: removes the delayed job (if it has not run) and schedules it anew. */

@@ -101,6 +101,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly counters: Record<Outcome, number> = { processed: 0, duplicate: 0, ignored: 0, 'dead-lettered': 0, parked: 0 };
   private closing = false;
   private groupCommits = 0;
+  private readonly batched: Record<string, number> = {};
   private consumerState: ConsumerState = 'starting';
   private lastCrash: string | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -118,6 +119,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   /** Transactions that applied a group of events at once (see groupSize). */
   get groupedCommits(): number {
     return this.groupCommits;
+  }
+
+  /** Events applied through a batch handler (batchPattern), by type, since start. */
+  get batchedEvents(): Readonly<Record<string, number>> {
+    return this.batched;
   }
 
   /** True while the consumer is in its group with partitions assigned and fetching. */
@@ -323,6 +329,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       }
     }
     const outcomes: Outcome[] = [];
+    const batchedNow: Record<string, number> = {};
     try {
       await this.options.dataSource.transaction(async (manager) => {
         const handled = envelopes.map((e) => this.hasHandler(e.eventType));
@@ -350,6 +357,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
             }
             const context = new EventBatchContext({ envelopes: stretch, manager, outbox: this.options.outbox, topic, partition });
             await lastValueFrom(this.transformToObservable(await batchHandler(stretch, context)), { defaultValue: undefined });
+            batchedNow[eventType] = (batchedNow[eventType] ?? 0) + stretch.length;
             i = j;
             continue;
           }
@@ -371,6 +379,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       return 'fallback';
     }
     outcomes.forEach((o) => this.count(o));
+    for (const [type, n] of Object.entries(batchedNow)) this.batched[type] = (this.batched[type] ?? 0) + n;
     this.groupCommits++;
     return 'applied';
   }

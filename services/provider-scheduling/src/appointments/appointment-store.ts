@@ -43,7 +43,22 @@ export class AppointmentStore {
   }
 
   async create(uow: UnitOfWork, a: NewAppointment): Promise<AppointmentEntity> {
-    const row: AppointmentEntity = {
+    const row = this.row(uow, a);
+    await uow.manager.insert(AppointmentEntity, row);
+    this.planJobs(uow, row);
+    return row;
+  }
+
+  /** Several new appointments in one statement (a batch of bookings), with their jobs. */
+  async insertMany(uow: UnitOfWork, rows: AppointmentEntity[]): Promise<void> {
+    if (rows.length === 0) return;
+    await uow.manager.insert(AppointmentEntity, rows);
+    for (const row of rows) this.planJobs(uow, row);
+  }
+
+  /** The row of a new, booked appointment (not written yet). */
+  row(uow: UnitOfWork, a: NewAppointment): AppointmentEntity {
+    return {
       id: a.id ?? randomUUID(),
       referralId: a.referralId,
       kind: a.kind,
@@ -71,9 +86,6 @@ export class AppointmentStore {
       reminderSentAt: null,
       createdAt: uow.now,
     };
-    await uow.manager.insert(AppointmentEntity, row);
-    this.planJobs(uow, row);
-    return row;
   }
 
   /** The deadline job of an assessment, the attendance reminder of a session. */

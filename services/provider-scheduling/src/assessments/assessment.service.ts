@@ -18,7 +18,10 @@ import { describeHours } from '../providers/opening-hours';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ReferralLifecycle } from '../referrals/referral-lifecycle';
 import { SchedulingReferralEntity } from '../referrals/scheduling-referral.entity';
+import { allocateEarliest, type FreeSlot } from '../slots/slot-allocation';
 import { SlotBooking, type SlotFailure } from '../slots/slot-booking.service';
+import { weekStartOf } from '../providers/opening-hours';
+import { ReferralStatusChangeEntity } from '../referrals/referral-status-change.entity';
 
 /** Why an assessment could not be booked before its deadline (AssessmentEscalated.reason). */
 export const ESCALATION_REASONS = {
@@ -79,6 +82,101 @@ export class AssessmentService implements OnModuleInit {
       [referral.referralId, uow.now, uow.actor],
     );
     await this.bookInitial(uow, referral, data.providerId);
+  }
+
+  /**
+   * A run of ReferralCreated (a Kafka batch): the same result as onReferralCreated for each,
+   * in a handful of statements. Referrals whose first-choice provider has a slot are booked
+   * together (one allocation per provider, written with one statement per table); the rest
+   * (an unknown scheme, no provider, a deadline passed, no slot with the first choice) then
+   * go through bookInitial one by one, in the same transaction. When another transaction
+   * took the allocated places meanwhile this throws, and the consumer takes the events one
+   * by one instead.
+   */
+  async onReferralsCreated(items: Array<{ uow: UnitOfWork; data: ReferralCreatedData; correlationId: string }>): Promise<void> {
+    if (items.length === 0) return;
+    const { manager, now, actor } = items[0].uow;
+    const columns = {
+      id: items.map((i) => i.data.referralId), shortRef: items.map((i) => i.data.shortRef), personRef: items.map((i) => i.data.personRef),
+      scheme: items.map((i) => i.data.schemeId), area: items.map((i) => i.data.area), ageBand: items.map((i) => i.data.ageBand),
+      offence: items.map((i) => i.data.offenceType), encounterAt: items.map((i) => i.data.encounterAt), deadline: items.map((i) => i.data.assessmentDeadline),
+      provider: items.map((i) => i.data.providerId ?? null), correlation: items.map((i) => i.correlationId),
+    };
+    const inserted: Array<{ referral_id: string }> = await manager.query(
+      `INSERT INTO scheduling_referral (referral_id, short_ref, person_ref, scheme_id, area, age_band, offence_type, encounter_at,
+         assessment_deadline, provider_id, status, correlation_id, received_at, updated_at)
+       SELECT v.id, v.short_ref, v.person_ref, v.scheme, v.area, v.age_band, v.offence, v.encounter_at, v.deadline, v.provider, 'referred', v.correlation, $12, $12
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
+           AS v(id, short_ref, person_ref, scheme, area, age_band, offence, encounter_at, deadline, provider, correlation)
+       ON CONFLICT (referral_id) DO NOTHING RETURNING referral_id`,
+      [columns.id, columns.shortRef, columns.personRef, columns.scheme, columns.area, columns.ageBand, columns.offence, columns.encounterAt,
+        columns.deadline, columns.provider, columns.correlation, now],
+    );
+    // Already received ones (a repeated ReferralCreated) are left alone, as onReferralCreated does.
+    const isNew = new Set(inserted.map((r) => r.referral_id));
+    const fresh = items.filter((i) => isNew.delete(i.data.referralId));
+    if (fresh.length === 0) return;
+    const referrals = fresh.map(({ data, correlationId }): SchedulingReferralEntity => ({
+      referralId: data.referralId, shortRef: data.shortRef, personRef: data.personRef, schemeId: data.schemeId, area: data.area, ageBand: data.ageBand,
+      offenceType: data.offenceType, encounterAt: new Date(data.encounterAt), assessmentDeadline: new Date(data.assessmentDeadline), providerId: data.providerId ?? null,
+      status: 'referred', escalationReason: null, escalatedAt: null, correlationId, receivedAt: now, updatedAt: now, withdrawnAt: null, withdrawnBy: null, withdrawalReason: null,
+    }));
+    await manager.insert(ReferralStatusChangeEntity, referrals.map((r) => ({ referralId: r.referralId, fromStatus: null, toStatus: 'referred', lifecycleEvent: 'received', at: now, by: actor, detail: null })));
+
+    // Group by first-choice provider; whatever cannot take the common path goes one by one.
+    const notBefore = new Date(now.getTime() + this.leadMs);
+    const byProvider = new Map<string, { provider: Provider; indexes: number[] }>();
+    const oneByOne: number[] = [];
+    referrals.forEach((referral, index) => {
+      const candidates = this.directory.scheme(referral.schemeId)
+        ? this.directory.candidatesFor({ area: referral.area, ageBand: referral.ageBand, schemeId: referral.schemeId, at: referral.encounterAt, preferredProviderId: fresh[index].data.providerId })
+        : [];
+      const first = candidates[0];
+      if (!first || referral.assessmentDeadline.getTime() <= notBefore.getTime() || !this.directory.offers(first, this.config.ASSESSMENT_MODALITY)) {
+        oneByOne.push(index);
+        return;
+      }
+      const group = byProvider.get(first.id) ?? { provider: first, indexes: [] };
+      group.indexes.push(index);
+      byProvider.set(first.id, group);
+    });
+
+    const booked: Array<{ index: number; provider: Provider; slot: FreeSlot }> = [];
+    for (const { provider, indexes } of [...byProvider.values()].sort((a, b) => (a.provider.id < b.provider.id ? -1 : 1))) {
+      const latest = new Date(Math.max(...indexes.map((i) => referrals[i].assessmentDeadline.getTime())));
+      const { slots, weekTaken } = await this.slots.freeAssessmentCapacity(manager, provider, notBefore, latest);
+      const allocation = allocateEarliest(indexes.map((i) => ({ notBefore, deadline: referrals[i].assessmentDeadline })), slots, weekTaken, this.directory.profile(provider.id).weeklyCapacity);
+      if (!(await this.slots.takeAllocation(manager, provider, allocation, true))) {
+        throw new Error(`assessment places with ${provider.id} were taken by another booking meanwhile; booking one by one`);
+      }
+      allocation.slots.forEach((slot, k) => (slot ? booked.push({ index: indexes[k], provider, slot }) : oneByOne.push(indexes[k])));
+    }
+
+    if (booked.length > 0) {
+      const appointments = booked.map(({ index, provider, slot }) =>
+        this.appointments.row(fresh[index].uow, {
+          referralId: referrals[index].referralId, kind: 'assessment', providerId: provider.id, modality: this.config.ASSESSMENT_MODALITY,
+          slot: { slotId: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt, countedWeek: weekStartOf(slot.localDate) }, deadline: referrals[index].assessmentDeadline,
+        }),
+      );
+      await this.appointments.insertMany(fresh[0].uow, appointments);
+      const moves = booked.map(({ index }) => ({ referral: referrals[index], to: this.lifecycle.next(referrals[index], { type: 'assessment-scheduled' }) }));
+      await manager.query(
+        `UPDATE scheduling_referral r SET provider_id = v.provider, status = v.status, escalation_reason = NULL, updated_at = $4
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, provider, status) WHERE r.referral_id = v.id`,
+        [moves.map((m) => m.referral.referralId), booked.map((b) => b.provider.id), moves.map((m) => m.to), now],
+      );
+      await manager.insert(ReferralStatusChangeEntity, moves.map((m, k) => ({
+        referralId: m.referral.referralId, fromStatus: m.referral.status, toStatus: m.to, lifecycleEvent: 'assessment-scheduled', at: now, by: actor, detail: `appointment ${appointments[k].id}`,
+      })));
+      for (const [k, { index, provider }] of booked.entries()) {
+        const referral = referrals[index];
+        Object.assign(referral, { providerId: provider.id, escalationReason: null, status: moves[k].to, updatedAt: now });
+        await this.publishScheduled(fresh[index].uow, referral, appointments[k]);
+      }
+    }
+    // In arrival order: an earlier referral gets the earlier of the slots left.
+    for (const index of oneByOne.sort((a, b) => a - b)) await this.bookInitial(fresh[index].uow, referrals[index], fresh[index].data.providerId);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ReferralCreated, ReferralWithdrawn, TOPICS, type AssessmentEscalatedData, type AssessmentScheduledData, type EventEnvelope } from '@ddp/contracts';
 import {
-  ControllableClock, EventTap, envelopeFor, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
+  ControllableClock, EventTap, envelopeFor, getJson, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sendEnvelopes, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
 import type { RunningService } from '@ddp/platform';
 import type { Producer } from 'kafkajs';
@@ -184,6 +184,46 @@ describe('provider-scheduling: booking the assessment', () => {
     expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'wokingham-youth-substance-misuse-service' AND week_start = '2030-01-07'")).toEqual([{ taken: 10 }]);
     // Slots are never double-booked either.
     expect(await queryDatabase(db, 'SELECT count(*)::int AS n FROM provider_slot WHERE booked > capacity')).toEqual([{ n: 0 }]);
+  });
+
+  it('books a burst of referrals in batches with the same rules: earliest slots first, none overbooked, the week counted, the rest escalated', async () => {
+    // Monday 21 January 09:05: Druglink's slots until Tuesday night hold fewer than 80 adults.
+    clock.set(new Date('2030-01-21T09:05:00Z'));
+    const referrals = Array.from({ length: 80 }, () => referralCreatedAt('2030-01-21T09:00:00Z', { area: 'oxford', ageBand: 'adult' }));
+    const before = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.ReferralCreated ?? 0;
+    await sendEnvelopes(producer, TOPICS.referral, referrals);
+    const outcomes = await waitUntil(() => {
+      const got = referrals.map((r) => [...tap.events('AssessmentScheduled', r.key), ...tap.events('AssessmentEscalated', r.key)]);
+      return got.every((events) => events.length > 0) ? got : undefined;
+    }, 'every referral scheduled or escalated');
+    await sleep(500);
+    expect(referrals.map((r) => tap.events('AssessmentScheduled', r.key).length + tap.events('AssessmentEscalated', r.key).length)).toEqual(Array(80).fill(1));
+    // Most of them went through the batch handler (a partition's share of one produce request is one Kafka batch).
+    expect((await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.ReferralCreated - before).toBeGreaterThan(40);
+
+    const scheduledIds = outcomes.flat().filter((e) => e.eventType === 'AssessmentScheduled').map((e) => e.key);
+    const escalations = outcomes.flat().filter((e) => e.eventType === 'AssessmentEscalated') as Array<EventEnvelope<AssessmentEscalatedData>>;
+    expect(escalations.length).toBeGreaterThan(0);
+    expect(escalations.map((e) => e.data.reason)).toEqual(Array(escalations.length).fill('no-slot-before-deadline'));
+    // Escalated only because every slot from the 15-minute lead to the deadline is full; each slot counts exactly its appointments.
+    const window = ['2030-01-21T09:20:00Z', '2030-01-22T23:59:59.999Z'];
+    const slots = await queryDatabase<{ booked: number; capacity: number; appointments: number }>(db, `
+      SELECT s.booked, s.capacity, (SELECT count(*)::int FROM appointment a WHERE a.slot_id = s.id AND a.status = 'booked') AS appointments
+        FROM provider_slot s WHERE s.provider_id = 'druglink' AND s.kind = 'assessment' AND s.starts_at >= $1 AND s.ends_at <= $2`, window);
+    expect(slots.reduce((n, slot) => n + slot.booked, 0)).toBe(scheduledIds.length);
+    expect(slots.every((slot) => slot.booked === slot.capacity && slot.appointments === slot.booked)).toBe(true);
+    expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'druglink' AND week_start = '2030-01-21'")).toEqual([{ taken: scheduledIds.length }]);
+    const statuses = await queryDatabase<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM scheduling_referral WHERE referral_id = ANY($1) GROUP BY status ORDER BY status', [referrals.map((r) => r.key)]);
+    expect(statuses).toEqual([{ status: 'assessment-scheduled', n: scheduledIds.length }, { status: 'referred', n: escalations.length }]);
+    // Each booking's history, deadline job and causation are those of a single booking.
+    const history = await queryDatabase<{ n: number }>(db, "SELECT count(*)::int AS n FROM referral_status_change WHERE referral_id = ANY($1) AND lifecycle_event IN ('received', 'assessment-scheduled')", [scheduledIds]);
+    expect(history).toEqual([{ n: 2 * scheduledIds.length }]);
+    const queue = service.app.get(SchedulingJobs).queue;
+    for (const id of scheduledIds.slice(0, 5)) {
+      const event = tap.events<AssessmentScheduledData>('AssessmentScheduled', id)[0];
+      expect(event.causationId).toBe(referrals.find((r) => r.key === id)!.eventId);
+      expect(await (await queue.getJob(assessmentDeadlineJobId(event.data.appointmentId)))?.getState()).toBe('delayed');
+    }
   });
 
   it('cancels the open appointment, gives its places back and drops its job when the referral is withdrawn', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, type Job, type Queue, type Worker } from 'bullmq';
 import {
-  Clock, ControllableClock, JsonLogger, SERVICE_CONFIG, cancel, createJobQueue, createJobWorker, promoteDueJobsWhenClockMoves, scheduleAt, type DeadlineJobData,
+  Clock, ControllableClock, JsonLogger, SERVICE_CONFIG, cancel, createJobQueue, createJobWorker, promoteDueJobsWhenClockMoves, scheduleAt, scheduleManyAt, type DeadlineJobData,
 } from '@ddp/platform';
 import type { JobPlan } from '../common/unit-of-work';
 import type { ProviderSchedulingConfig } from '../provider-scheduling.config';
@@ -67,9 +67,9 @@ export class SchedulingJobs implements OnApplicationShutdown {
 
   /** Adds the planned jobs (called last in the transaction: a failure here rolls it back). */
   async applySchedules(plan: JobPlan): Promise<void> {
-    for (const job of plan.toSchedule) {
-      await this.add(job.name as SchedulingJobName, job.jobId, { appointmentId: job.appointmentId, referralId: job.referralId }, job.dueAt);
-    }
+    await scheduleManyAt(this.queue as Queue, this.clock, plan.toSchedule.map((job) => ({
+      name: job.name, jobId: job.jobId, data: { appointmentId: job.appointmentId, referralId: job.referralId, dueAt: job.dueAt.toISOString() },
+    })));
   }
 
   /** Removes planned cancellations that have not run (best effort: processors no-op on stale jobs). */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { returnedRows } from '../common/unit-of-work';
 import { assessmentSlotsOn, datesBetween, weekStartOf } from '../providers/opening-hours';
+import type { Allocation, FreeSlot } from './slot-allocation';
 import { ProviderDirectory } from '../providers/provider-directory';
 
 export interface TakenSlot {
@@ -109,6 +110,61 @@ export class SlotBooking {
       return { ok: true, slot: { slotId: candidate.id, startsAt: candidate.starts_at, endsAt: candidate.ends_at, countedWeek: options.countWeek ? week : null } };
     }
     return { ok: false, reason: fullWeeks.size > 0 ? 'weekly-capacity-reached' : 'no-slot' };
+  }
+
+  /**
+   * The free assessment slots of a provider between two instants, with the weekly capacity
+   * already taken in their weeks: what allocateEarliest needs to book many at once.
+   */
+  async freeAssessmentCapacity(manager: EntityManager, provider: Provider, notBefore: Date, notAfter: Date): Promise<{ slots: FreeSlot[]; weekTaken: Map<string, number> }> {
+    // Concurrent batches (other partitions) want the same earliest slots: they queue here
+    // until this transaction ends, then read what it left, instead of allocating the same
+    // places and falling back to one by one. Callers take providers in id order (no deadlock).
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`assessment-booking:${provider.id}`]);
+    await this.ensureAssessmentSlots(manager, provider, ukLocalDate(notBefore), ukLocalDate(notAfter));
+    const rows: Array<CandidateRow & { free: number }> = await manager.query(
+      `SELECT id, starts_at, ends_at, local_date::text AS local_date, capacity - booked AS free FROM provider_slot
+        WHERE provider_id = $1 AND kind = 'assessment' AND starts_at >= $2 AND ends_at <= $3 AND booked < capacity
+        ORDER BY starts_at, id LIMIT 1000`,
+      [provider.id, notBefore, notAfter],
+    );
+    const slots = rows.map((r) => ({ id: r.id, startsAt: r.starts_at, endsAt: r.ends_at, localDate: r.local_date, free: Number(r.free) }));
+    const weeks = [...new Set(slots.map((s) => weekStartOf(s.localDate)))];
+    const taken: Array<{ week: string; taken: number }> = weeks.length === 0 ? [] : await manager.query(
+      'SELECT week_start::text AS week, taken FROM provider_week WHERE provider_id = $1 AND week_start = ANY($2::date[])',
+      [provider.id, weeks],
+    );
+    return { slots, weekTaken: new Map(taken.map((t) => [t.week, Number(t.taken)])) };
+  }
+
+  /**
+   * Takes the places of an allocation (allocateEarliest) in two statements, slots locked in
+   * the same order as single bookings take them. False when another booking took any of
+   * them meanwhile: the caller must then roll back and book one by one.
+   */
+  async takeAllocation(manager: EntityManager, provider: Provider, allocation: Allocation, countWeek: boolean): Promise<boolean> {
+    if (allocation.perSlot.size === 0) return true;
+    const slotIds = [...allocation.perSlot.keys()];
+    const slotRows = returnedRows(await manager.query(
+      `WITH wanted AS (
+         SELECT s.id, v.n FROM provider_slot s JOIN unnest($1::uuid[], $2::int[]) AS v(id, n) ON v.id = s.id
+          ORDER BY s.starts_at, s.id FOR UPDATE OF s
+       )
+       UPDATE provider_slot s SET booked = s.booked + w.n FROM wanted w WHERE s.id = w.id AND s.booked + w.n <= s.capacity RETURNING s.id`,
+      [slotIds, slotIds.map((id) => allocation.perSlot.get(id)!)],
+    ));
+    if (slotRows.length !== slotIds.length) return false;
+    if (!countWeek || allocation.perWeek.size === 0) return true;
+    const weeks = [...allocation.perWeek.keys()].sort();
+    const capacity = this.directory.profile(provider.id).weeklyCapacity;
+    const weekRows = returnedRows(await manager.query(
+      `INSERT INTO provider_week (provider_id, week_start, taken)
+       SELECT $1, v.week, v.n FROM unnest($2::date[], $3::int[]) AS v(week, n) WHERE v.n <= $4
+       ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + EXCLUDED.taken WHERE provider_week.taken + EXCLUDED.taken <= $4
+       RETURNING week_start`,
+      [provider.id, weeks, weeks.map((w) => allocation.perWeek.get(w)!), capacity],
+    ));
+    return weekRows.length === weeks.length;
   }
 
   /** Takes the assessment slot starting exactly at `startsAt` ('not-a-slot' when the hours have none then). */
