@@ -222,6 +222,16 @@ async function hopStats(stack: RunningStack, ids: string[]) {
   };
 }
 
+/** Each service's consumer: how long events waited to be processed, and how long applying a run took (last 2,000). */
+async function consumerLatency(stack: RunningStack) {
+  const out: Record<string, unknown> = {};
+  for (const s of SERVICE_NAMES) {
+    const body = (await fetch(`${stack.urls[s]}/admin/consumer`).then((r) => r.json())) as { latency?: unknown };
+    out[s] = body.latency;
+  }
+  return out;
+}
+
 function startRssSampler(stack: RunningStack) {
   const max = Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) as Record<ServiceName, number>;
   const sample = () => {
@@ -309,7 +319,10 @@ async function main() {
     const fixedDrained = await drain(fixedIds, 60000, true);
     await sleep(2000); // reminder rows trail the scheduling event
     const fs = decisionStats(fixedIds);
-    results.kafkaFixedRate = { offeredPerSecond: FIXED_RATE, seconds: FIXED_SECONDS, encounters: fixedIds.length, drained: fixedDrained, ...fs, hops: await hopStats(stack, fixedIds) };
+    results.kafkaFixedRate = {
+      offeredPerSecond: FIXED_RATE, seconds: FIXED_SECONDS, encounters: fixedIds.length, drained: fixedDrained, ...fs, hops: await hopStats(stack, fixedIds),
+      consumerLatencyMs: await consumerLatency(stack),
+    };
     console.log('[bench] kafka fixed rate', JSON.stringify(results.kafkaFixedRate, null, 1));
 
     // 2. Kafka intake, as fast as possible

@@ -83,6 +83,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
       newGroupStart: config.KAFKA_NEW_GROUP_START,
       groupSize: config.CONSUMER_GROUP_SIZE,
+      partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
     });
     // inheritAppConfig: the global filter that keeps handler errors intact applies here too.
     app.connectMicroservice<MicroserviceOptions>({ strategy: consumer }, { inheritAppConfig: true });

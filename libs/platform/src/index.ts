@@ -24,3 +24,4 @@ export * from './http/internal-token.guard';
 export * from './jobs/job-connections';
 export * from './jobs/redis-loss-watch';
 export * from './errors/infrastructure-errors';
+export * from './metrics/latency-window';

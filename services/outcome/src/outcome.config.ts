@@ -13,6 +13,9 @@ export class OutcomeConfig extends ServiceConfig {
    */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(7 * 24 * 3_600_000) SHOW_CAUSE_GRACE_MS = 30 * 60_000;
 
+  /** How often scheme figure deltas are folded into the per-cell counters (figures/figures.service.ts). */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(100) @Max(3_600_000) FIGURES_FOLD_MS = 30_000;
+
   /** Review-window jobs processed at once by this replica. */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(100) REVIEW_WINDOW_CONCURRENCY = 5;
 }

@@ -16,6 +16,7 @@ import type { Producer } from 'kafkajs';
 import { outcomeService } from './outcome.service-definition';
 import { ComplianceService } from './referrals/compliance.service';
 import { REVIEW_WINDOW_QUEUE, ReviewWindowJobs, reviewWindowJobId } from './reviews/review-window.jobs';
+import { FiguresService } from './figures/figures.service';
 
 const HOUR = 3_600_000;
 /** Every scheme's show-cause window is 168 h; the grace period is 30 min (default). */
@@ -27,7 +28,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
   // A database and a Redis prefix of this run's own: other engineers' runs of the same suites
   // share this machine (a fixed name would be dropped under us by a concurrent run).
   const run = randomUUID().slice(0, 8);
-  const env = testServiceEnv('outcome', { DATABASE_URL: testDatabaseUrl(`outcome_${run}`), REDIS_PREFIX: `ddp-test-outcome-${run}` });
+  const env = testServiceEnv('outcome', { DATABASE_URL: testDatabaseUrl(`outcome_${run}`), REDIS_PREFIX: `ddp-test-outcome-${run}`, FIGURES_FOLD_MS: '3600000' });
   const db = env.DATABASE_URL;
   let service: RunningService;
   let tap: EventTap;
@@ -624,5 +625,14 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     expect(refs.every((f) => f.kind === 'reference' && f.source.startsWith('seeds/'))).toBe(true);
     expect(refs.find((f) => f.id === 'youth-completion')).toMatchObject({ value: 0.8, platform: { value: 0.5 } });
     expect((await getJson(`${url}&by=colour`)).status).toBe(400);
+
+    // Folding the deltas into the per-cell counters changes no figure, and leaves none of this cohort's deltas behind.
+    const pending = () => queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM scheme_figure_delta WHERE area = $1', [area]);
+    expect((await pending())[0].n).toBeGreaterThan(0);
+    expect(await service.app.get(FiguresService).fold()).toBeGreaterThan(0);
+    expect(await pending()).toEqual([{ n: 0 }]);
+    const folded = (await getJson(`${url}&by=sex`)).body;
+    expect(folded.totals).toEqual(bySex.totals);
+    expect(folded.rows).toEqual(bySex.rows);
   });
 });

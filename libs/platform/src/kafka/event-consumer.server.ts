@@ -8,6 +8,7 @@ import type { Clock } from '../clock/clock';
 import { describeError, isPermanentError } from '../errors/errors';
 import { infrastructureOutage, isInfrastructureOutage, type InfrastructureOutage } from '../errors/infrastructure-errors';
 import { RequestContext } from '../logging/request-context';
+import { LatencyWindow } from '../metrics/latency-window';
 import type { Outbox } from '../outbox/outbox';
 import { batchPattern, EventBatchContext, EventContext } from './event-context';
 
@@ -102,6 +103,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private closing = false;
   private groupCommits = 0;
   private readonly batched: Record<string, number> = {};
+  /** From a message's Kafka timestamp to the start of its processing: fetch and queueing. */
+  private readonly waitTimes = new LatencyWindow();
+  /** Applying a run of a partition's messages (a group transaction, or one by one). */
+  private readonly applyTimes = new LatencyWindow();
   private consumerState: ConsumerState = 'starting';
   private lastCrash: string | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -124,6 +129,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   /** Events applied through a batch handler (batchPattern), by type, since start. */
   get batchedEvents(): Readonly<Record<string, number>> {
     return this.batched;
+  }
+
+  /** Where a consumed event's time goes: waiting to be processed, and being applied (ms). */
+  get latency() {
+    return { waitMs: this.waitTimes.summary(), applyMs: this.applyTimes.summary() };
   }
 
   /** True while the consumer is in its group with partitions assigned and fetching. */
@@ -284,6 +294,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     for (let start = 0; start < batch.messages.length; start += groupSize) {
       if (!lease.isActive()) break;
       const chunk = batch.messages.slice(start, start + groupSize);
+      const startedAt = Date.now();
+      for (const message of chunk) this.waitTimes.add(startedAt - Number(message.timestamp));
       let grouped = false;
       if (chunk.length > 1) {
         for (let outageWaits = 1; ; outageWaits++) {
@@ -306,6 +318,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         resolveOffset(chunk[chunk.length - 1].offset);
         await heartbeat();
       }
+      this.applyTimes.add(Date.now() - startedAt);
     }
   }
 

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { JsonObject } from '../shared/db';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock } from '@ddp/platform';
+import { Clock, JsonLogger, SERVICE_CONFIG } from '@ddp/platform';
+import type { OutcomeConfig } from '../outcome.config';
 import { queryRows } from '../shared/db';
 import { REFERENCE_FIGURES, type Measure } from './reference-figures';
 
@@ -65,17 +66,43 @@ export function ratesOf(c: Counts): Rates {
   };
 }
 
+const DIMENSION_COLUMNS = ['scheme_id', 'area', 'month', 'age_band', 'sex', 'ethnicity'];
+const COUNTER_COLUMNS = COUNTERS.map(column);
+/** Every count, folded or not: what a query reads instead of scheme_figure alone. */
+const ALL_FIGURES = `(SELECT ${[...DIMENSION_COLUMNS, ...COUNTER_COLUMNS].join(', ')} FROM scheme_figure
+  UNION ALL SELECT ${[...DIMENSION_COLUMNS, ...COUNTER_COLUMNS].join(', ')} FROM scheme_figure_delta) AS figures`;
+/** One replica folds at a time (pg_try_advisory_xact_lock). */
+const FOLD_LOCK = 7_420_310;
+
 /**
- * The scheme figures read model. `bump` runs inside the transaction of whatever changed
- * (an event handler: the inbox makes it once; the window job or a request: the row locks
- * make it once), so the counters never drift from the state.
+ * The scheme figures read model. `bump` appends a delta inside the transaction of whatever
+ * changed (an event handler: the inbox makes it once; the window job or a request: the row
+ * locks make it once), so the counts never drift from the state; appending takes no row
+ * lock, so concurrent transactions never wait for each other here. `fold` moves the deltas
+ * into the per-cell counters of scheme_figure in the background; queries read both.
  */
 @Injectable()
-export class FiguresService {
+export class FiguresService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private foldTimer: NodeJS.Timeout | null = null;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: OutcomeConfig,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.foldTimer = setInterval(() => {
+      this.fold().catch((error) => this.logger.warn({ msg: 'folding scheme figure deltas failed; next time', error: String(error) }, 'FiguresService'));
+    }, this.config.FIGURES_FOLD_MS);
+    this.foldTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.foldTimer) clearInterval(this.foldTimer);
+    this.foldTimer = null;
+  }
 
   async bump(manager: EntityManager, cell: FigureCell, deltas: Partial<Counts>): Promise<void> {
     const entries = (Object.entries(deltas) as Array<[Counter, number]>).filter(([, v]) => v !== 0);
@@ -83,12 +110,36 @@ export class FiguresService {
     const cols = entries.map(([k]) => column(k));
     const params: unknown[] = [cell.schemeId, cell.area, cell.month, cell.ageBand, cell.sex, cell.ethnicity, this.clock.now(), ...entries.map(([, v]) => v)];
     await manager.query(
-      `INSERT INTO scheme_figure (scheme_id, area, month, age_band, sex, ethnicity, updated_at, ${cols.join(', ')})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, ${cols.map((_, i) => `$${i + 8}`).join(', ')})
-       ON CONFLICT (scheme_id, area, month, age_band, sex, ethnicity) DO UPDATE SET
-         updated_at = EXCLUDED.updated_at, ${cols.map((c) => `${c} = scheme_figure.${c} + EXCLUDED.${c}`).join(', ')}`,
+      `INSERT INTO scheme_figure_delta (scheme_id, area, month, age_band, sex, ethnicity, recorded_at, ${cols.join(', ')})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, ${cols.map((_, i) => `$${i + 8}`).join(', ')})`,
       params,
     );
+  }
+
+  /**
+   * Moves committed deltas (up to `limit`, oldest first) into scheme_figure in one
+   * transaction: a count is always in exactly one of the two tables. Returns how many it
+   * folded (0 when another replica is folding).
+   */
+  async fold(limit = 20_000): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [FOLD_LOCK]);
+      if (!locked) return 0;
+      const sums = COUNTER_COLUMNS.map((c) => `sum(${c})`).join(', ');
+      const rows: Array<{ n: number }> = await m.query(
+        `WITH moved AS (
+           DELETE FROM scheme_figure_delta WHERE id IN (SELECT id FROM scheme_figure_delta ORDER BY id LIMIT $1) RETURNING *
+         ), folded AS (
+           INSERT INTO scheme_figure (${DIMENSION_COLUMNS.join(', ')}, updated_at, ${COUNTER_COLUMNS.join(', ')})
+           SELECT ${DIMENSION_COLUMNS.join(', ')}, max(recorded_at), ${sums} FROM moved GROUP BY ${DIMENSION_COLUMNS.join(', ')}
+           ON CONFLICT (${DIMENSION_COLUMNS.join(', ')}) DO UPDATE SET updated_at = EXCLUDED.updated_at,
+             ${COUNTER_COLUMNS.map((c) => `${c} = scheme_figure.${c} + EXCLUDED.${c}`).join(', ')}
+         )
+         SELECT count(*)::int AS n FROM moved`,
+        [limit],
+      );
+      return rows[0].n;
+    });
   }
 
   async stats(query: StatsQuery) {
@@ -107,11 +158,11 @@ export class FiguresService {
     const dims = query.by.map((d) => `${DIMENSIONS[d]} AS "${DIMENSION_KEYS[d]}"`);
     const groupSql = query.by.length ? `GROUP BY ${query.by.map((d) => DIMENSIONS[d]).join(', ')} ORDER BY ${query.by.map((d) => DIMENSIONS[d]).join(', ')}` : '';
 
-    const rows = await queryRows<JsonObject>(this.dataSource.manager, `SELECT ${[...dims, sums].join(', ')} FROM scheme_figure ${whereSql} ${groupSql}`, params);
-    const [total] = await queryRows<Counts>(this.dataSource.manager, `SELECT ${sums} FROM scheme_figure ${whereSql}`, params);
+    const rows = await queryRows<JsonObject>(this.dataSource.manager, `SELECT ${[...dims, sums].join(', ')} FROM ${ALL_FIGURES} ${whereSql} ${groupSql}`, params);
+    const [total] = await queryRows<Counts>(this.dataSource.manager, `SELECT ${sums} FROM ${ALL_FIGURES} ${whereSql}`, params);
     const bySchemeAndAge = await queryRows<Counts & { schemeId: string; ageBand: string }>(
       this.dataSource.manager,
-      `SELECT scheme_id AS "schemeId", age_band AS "ageBand", ${sums} FROM scheme_figure ${whereSql} GROUP BY scheme_id, age_band`,
+      `SELECT scheme_id AS "schemeId", age_band AS "ageBand", ${sums} FROM ${ALL_FIGURES} ${whereSql} GROUP BY scheme_id, age_band`,
       params,
     );
 

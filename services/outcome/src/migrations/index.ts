@@ -1,5 +1,6 @@
 import { CreateTrackedReferral1763700000300 } from './1763700000300-create-tracked-referral';
 import { CreateComplianceTables1763700000310 } from './1763700000310-create-compliance-tables';
+import { SchemeFigureDeltas1763700000320 } from './1763700000320-scheme-figure-deltas';
 
 /** In order. 0300 is the walking skeleton's table (dropped by 0310); kept so existing databases migrate. */
-export const OUTCOME_MIGRATIONS = [CreateTrackedReferral1763700000300, CreateComplianceTables1763700000310];
+export const OUTCOME_MIGRATIONS = [CreateTrackedReferral1763700000300, CreateComplianceTables1763700000310, SchemeFigureDeltas1763700000320];
