@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TOPICS } from '@ddp/contracts';
@@ -222,6 +222,39 @@ async function hopStats(stack: RunningStack, ids: string[]) {
   };
 }
 
+/** CPU seconds (user + system) of a process so far, from /proc; 0 when it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used by each service, by PostgreSQL (every postgres process), by the Kafka broker (java) and by Redis. */
+function cpuSnapshot(stack: RunningStack): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of SERVICE_NAMES) out[s] = stack.pid(s) ? cpuSecondsOf(stack.pid(s)!) : 0;
+  for (const group of ['postgres', 'java', 'redis-server']) out[group] = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm in out && !SERVICE_NAMES.includes(comm as ServiceName)) out[comm] += cpuSecondsOf(Number(entry));
+  }
+  return out;
+}
+
+function cpuUsedSince(before: Record<string, number>, stack: RunningStack, seconds: number) {
+  const after = cpuSnapshot(stack);
+  return Object.fromEntries(Object.keys(after).map((k) => [k, +((after[k] - (before[k] ?? 0)) / seconds).toFixed(2)]));
+}
+
 /** Each service's consumer: how long events waited to be processed, and how long applying a run took (last 2,000). */
 async function consumerLatency(stack: RunningStack) {
   const out: Record<string, unknown> = {};
@@ -315,6 +348,8 @@ async function main() {
     console.log(`[bench] warm-up ${warmed ? 'done' : 'timed out'}`, JSON.stringify(results.warmup));
 
     // 1. Kafka at a fixed offered rate, per hop
+    const cpuBefore = cpuSnapshot(stack);
+    const fixedStart = Date.now();
     const fixedIds = await offer(producer, FIXED_RATE, FIXED_SECONDS);
     const fixedDrained = await drain(fixedIds, 60000, true);
     await sleep(2000); // reminder rows trail the scheduling event
@@ -322,6 +357,8 @@ async function main() {
     results.kafkaFixedRate = {
       offeredPerSecond: FIXED_RATE, seconds: FIXED_SECONDS, encounters: fixedIds.length, drained: fixedDrained, ...fs, hops: await hopStats(stack, fixedIds),
       consumerLatencyMs: await consumerLatency(stack),
+      // Cores used on average from the first encounter until the backlog drained (2 = both cores of this machine).
+      coresUsed: cpuUsedSince(cpuBefore, stack, (Date.now() - fixedStart) / 1000),
     };
     console.log('[bench] kafka fixed rate', JSON.stringify(results.kafkaFixedRate, null, 1));
 

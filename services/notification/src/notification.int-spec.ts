@@ -5,7 +5,7 @@ import {
 } from '@ddp/contracts';
 import type { RunningService } from '@ddp/platform';
 import {
-  ControllableClock, EventTap, aReferralCreated, envelopeFor, getJson, queryDatabase, resetDatabase, sendEnvelope, startLocalContactApi, startLocalNotifyApi,
+  ControllableClock, EventTap, aReferralCreated, envelopeFor, getJson, queryDatabase, resetDatabase, sendEnvelope, sendEnvelopes, startLocalContactApi, startLocalNotifyApi,
   startLocalSmtpServer, startLocalWebhookReceiver, startTestService, testProducer, testServiceEnv, waitUntil, sleep,
   type LocalContactApi, type LocalNotifyApi, type LocalSmtpServer, type LocalWebhookReceiver,
 } from '@ddp/testing';
@@ -172,6 +172,29 @@ describe('notification service: notices and reminders over real channels', () =>
     const sent = await tap.waitForEvent<{ notificationId: string; channel: string; attempts: number }>('NotificationSent', (e) => e.key === referralId && e.data.notificationId === `reminder-2h:${appointmentId}:person`);
     expect(sent.data).toMatchObject({ channel: 'sms', attempts: 1 });
     expect(sent.correlationId).toBe(event.correlationId);
+  });
+
+  it('plans a burst of bookings in batches exactly as one by one: a confirmation on the chosen channel and both reminders for each', async () => {
+    const now = await newDay();
+    const people = Array.from({ length: 24 }, () => aPerson());
+    const emailPerson = people[5];
+    await fetch(`${service.url}/v1/preferences/${emailPerson}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'email', recordedBy: 'provider' }) });
+    const before = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.AssessmentScheduled ?? 0;
+    const startsAt = new Date(now.getTime() + 3 * DAY);
+    const bookings = people.map((referralId) => envelopeFor(AssessmentScheduled, {
+      referralId, appointmentId: `appt-${randomUUID()}`, providerId: 'druglink', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 30 * 60_000).toISOString(),
+      modality: 'phone', deadline: new Date(startsAt.getTime() + DAY).toISOString(),
+    }));
+    await sendEnvelopes(producer, AssessmentScheduled.topic, [...bookings, bookings[0]]); // and one delivered twice in the same batch
+    for (const booking of bookings) {
+      const { referralId, appointmentId } = booking.data;
+      const confirmation = await waitForLog(referralId, `assessment-booked:${appointmentId}:person`, 'sent');
+      expect(confirmation.channel).toBe(referralId === emailPerson ? 'email' : 'sms');
+      const log = await deliveryLog(referralId);
+      expect(log.map((n) => n.id).sort()).toEqual([`assessment-booked:${appointmentId}:person`, `reminder-24h:${appointmentId}:person`, `reminder-2h:${appointmentId}:person`].sort());
+    }
+    expect(smsTo(`assessment-booked:${bookings[0].data.appointmentId}:person`)).toHaveLength(1);
+    expect((await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.AssessmentScheduled - before).toBeGreaterThan(12);
   });
 
   it('moves the reminders when the appointment is rescheduled', async () => {

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { EventEnvelope } from '@ddp/contracts';
-import { EventContext } from '@ddp/platform';
+import { batchPattern, EventBatchContext, EventContext } from '@ddp/platform';
 import { NotificationPlanner } from './notification-planner.service';
 
 /**
@@ -15,6 +15,12 @@ export class ReferralEventsConsumer {
   @EventPattern('ReferralCreated')
   onReferralCreated(@Payload() event: EventEnvelope, @Ctx() ctx: EventContext) {
     return this.planner.handle(ctx.manager, event);
+  }
+
+  /** A run of ReferralCreated at once (throughput): a few queries for the run. */
+  @EventPattern(batchPattern('ReferralCreated'))
+  onReferralsCreated(@Payload() events: EventEnvelope[], @Ctx() ctx: EventBatchContext) {
+    return this.planner.handleMany(ctx.manager, events);
   }
 
   @EventPattern('ReferralDeclined')
@@ -35,6 +41,12 @@ export class SchedulingEventsConsumer {
   @EventPattern('AssessmentScheduled')
   onAssessmentScheduled(@Payload() event: EventEnvelope, @Ctx() ctx: EventContext) {
     return this.planner.handle(ctx.manager, event);
+  }
+
+  /** A run of AssessmentScheduled at once (throughput): a few queries for the run. */
+  @EventPattern(batchPattern('AssessmentScheduled'))
+  onAssessmentsScheduled(@Payload() events: EventEnvelope[], @Ctx() ctx: EventBatchContext) {
+    return this.planner.handleMany(ctx.manager, events);
   }
 
   @EventPattern('CourseBooked')

@@ -31,60 +31,109 @@ export class NotificationPlanner {
   }
 
   async handle(manager: EntityManager, envelope: EventEnvelope): Promise<void> {
-    const referralId = String((envelope.data as { referralId?: string }).referralId ?? envelope.key);
-    const now = this.clock.now();
-    const known = await this.knownAppointments(manager, referralId);
-    const result = planForEvent(envelope, { now, offsets: this.offsets, knownAppointment: (id) => known.get(id) });
-    if (envelope.eventType === 'SummonsRequestWithdrawn') await this.onlyTellCourtsWhatTheyHeard(manager, result);
-    if (envelope.eventType === 'ReferralCreated' || envelope.eventType === 'AssessmentScheduled') await this.referralToBookedProvider(manager, referralId, result, now);
-
-    const closed = await this.isClosed(manager, referralId);
-    if (result.closesReferral) {
-      await manager.query(
-        `INSERT INTO referral_state (referral_id, closed_at, closed_by_event) VALUES ($1, $2, $3) ON CONFLICT (referral_id) DO NOTHING`,
-        [referralId, now, envelope.eventType],
-      );
-    }
-    for (const cancellation of result.cancel) await this.cancel(manager, cancellation, now);
-    for (const plan of result.create) {
-      // Events of a withdrawn or finished referral can still arrive from another topic: the person hears nothing more.
-      if (plan.role === 'person' && closed) continue;
-      await this.insert(manager, plan, envelope, now);
-    }
-    if (result.create.length || result.cancel.length) this.dispatcher.wakeSoon();
+    await this.handleMany(manager, [envelope]);
   }
 
-  private async insert(manager: EntityManager, plan: NotificationPlan, envelope: EventEnvelope, now: Date): Promise<void> {
-    const channel = await this.plannedChannel(manager, plan);
+  /**
+   * A run of events in order, with what they need read in a few queries per run instead of
+   * several per event. The run is cut where a referral comes again, so each event still sees
+   * what the events before it wrote.
+   */
+  async handleMany(manager: EntityManager, envelopes: EventEnvelope[]): Promise<void> {
+    let chunk: EventEnvelope[] = [];
+    const seen = new Set<string>();
+    for (const envelope of envelopes) {
+      const referralId = referralIdOf(envelope);
+      if (seen.has(referralId)) {
+        await this.planChunk(manager, chunk);
+        chunk = [];
+        seen.clear();
+      }
+      seen.add(referralId);
+      chunk.push(envelope);
+    }
+    await this.planChunk(manager, chunk);
+  }
+
+  /** Events of distinct referrals: nothing one of them writes is read by another. */
+  private async planChunk(manager: EntityManager, envelopes: EventEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const now = this.clock.now();
+    const referralIds = envelopes.map(referralIdOf);
+    const [known, booking, closed] = await Promise.all([
+      this.knownAppointments(manager, referralIds),
+      this.bookingNotices(manager, referralIds),
+      this.closedReferrals(manager, referralIds),
+    ]);
+    const planned: Array<{ plan: NotificationPlan; envelope: EventEnvelope }> = [];
+    let changed = false;
+    for (const envelope of envelopes) {
+      const referralId = referralIdOf(envelope);
+      const mine = known.get(referralId);
+      const result = planForEvent(envelope, { now, offsets: this.offsets, knownAppointment: (id) => mine?.get(id) });
+      if (envelope.eventType === 'SummonsRequestWithdrawn') await this.onlyTellCourtsWhatTheyHeard(manager, result);
+      if (envelope.eventType === 'ReferralCreated' || envelope.eventType === 'AssessmentScheduled') {
+        this.referralToBookedProvider(referralId, booking.get(referralId) ?? [], result, now);
+      }
+      if (result.closesReferral) {
+        await manager.query(
+          `INSERT INTO referral_state (referral_id, closed_at, closed_by_event) VALUES ($1, $2, $3) ON CONFLICT (referral_id) DO NOTHING`,
+          [referralId, now, envelope.eventType],
+        );
+      }
+      for (const cancellation of result.cancel) await this.cancel(manager, cancellation, now);
+      // Events of a withdrawn or finished referral can still arrive from another topic: the person hears nothing more.
+      for (const plan of result.create) if (!(plan.role === 'person' && closed.has(referralId))) planned.push({ plan, envelope });
+      changed ||= result.create.length > 0 || result.cancel.length > 0;
+    }
+    await this.insert(manager, planned, now);
+    if (changed) this.dispatcher.wakeSoon();
+  }
+
+  /** New notice rows in one statement (ON CONFLICT DO NOTHING: a redelivered or re-emitted event adds nothing). */
+  private async insert(manager: EntityManager, planned: Array<{ plan: NotificationPlan; envelope: EventEnvelope }>, now: Date): Promise<void> {
+    if (planned.length === 0) return;
+    const channels = await this.plannedChannels(manager, planned.map((p) => p.plan));
+    const values: unknown[] = [];
+    const rows = planned.map(({ plan, envelope }, i) => {
+      values.push(
+        plan.id, plan.referralId, plan.template, channels[i], plan.role, plan.recipientKey, plan.category, plan.appointmentId, plan.reminderOffset,
+        plan.dueAt.getTime() > now.getTime() ? 'scheduled' : 'queued', plan.dueAt, JSON.stringify(plan.context),
+        envelope.eventId, envelope.eventType, envelope.correlationId, now,
+      );
+      const b = i * 16;
+      const p = (n: number) => `$${b + n}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, 0, ${p(12)}::jsonb, ${p(13)}, ${p(14)}, ${p(15)}, true, ${p(16)}, ${p(16)})`;
+    });
     await manager.query(
       `INSERT INTO notification (id, referral_id, template, channel, recipient_role, recipient_key, category, appointment_id, reminder_offset,
                                  status, due_at, attempts, context, source_event_id, source_event_type, correlation_id, needs_sync, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12::jsonb, $13, $14, $15, true, $16, $16)
+       VALUES ${rows.join(', ')}
        ON CONFLICT (id) DO NOTHING`,
-      [
-        plan.id, plan.referralId, plan.template, channel, plan.role, plan.recipientKey, plan.category, plan.appointmentId, plan.reminderOffset,
-        plan.dueAt.getTime() > now.getTime() ? 'scheduled' : 'queued', plan.dueAt, JSON.stringify(plan.context),
-        envelope.eventId, envelope.eventType, envelope.correlationId, now,
-      ],
+      values,
     );
   }
 
   /**
-   * The channel the notice is queued on. At send time the worker checks again against
+   * The channel each notice is queued on. At send time the worker checks again against
    * the contact details and current preference, and moves it if needed.
    */
-  private async plannedChannel(manager: EntityManager, plan: NotificationPlan): Promise<Channel> {
-    if (plan.role === 'person') {
-      const preference = await this.preferences.current(plan.referralId, manager);
-      const wanted = preference.channel ?? this.config.PERSON_DEFAULT_CHANNEL;
-      return wanted === 'sms' && !smsAvailable(this.config) ? 'email' : wanted;
-    }
-    const endpoint = await this.directory.findEndpoint(plan.role, {
-      collar: plan.role === 'officer' ? plan.recipientKey : null,
-      provider: plan.role === 'provider' ? plan.recipientKey : null,
-      area: plan.context.area ?? (plan.role === 'courts-unit' ? plan.recipientKey : null),
-    }, manager);
-    return endpoint?.channel ?? (plan.role === 'officer' ? 'email' : 'webhook');
+  private async plannedChannels(manager: EntityManager, plans: NotificationPlan[]): Promise<Channel[]> {
+    const people = [...new Set(plans.filter((p) => p.role === 'person').map((p) => p.referralId))];
+    const preferences = await this.preferences.currentChannels(people, manager);
+    const findEndpoint = plans.some((p) => p.role !== 'person') ? await this.directory.endpointFinder(manager) : null;
+    return plans.map((plan) => {
+      if (plan.role === 'person') {
+        const wanted = preferences.get(plan.referralId) ?? this.config.PERSON_DEFAULT_CHANNEL;
+        return wanted === 'sms' && !smsAvailable(this.config) ? 'email' : wanted;
+      }
+      const endpoint = findEndpoint!(plan.role, {
+        collar: plan.role === 'officer' ? plan.recipientKey : null,
+        provider: plan.role === 'provider' ? plan.recipientKey : null,
+        area: plan.context.area ?? (plan.role === 'courts-unit' ? plan.recipientKey : null),
+      });
+      return endpoint?.channel ?? (plan.role === 'officer' ? 'email' : 'webhook');
+    });
   }
 
   private async cancel(manager: EntityManager, c: Cancellation, now: Date): Promise<void> {
@@ -113,11 +162,7 @@ export class NotificationPlanner {
    * referral too (it phones the person): a second `new-referral`, with the referral's
    * context, to that provider. Works whichever of the two events arrives first.
    */
-  private async referralToBookedProvider(manager: EntityManager, referralId: string, result: PlanResult, now: Date): Promise<void> {
-    const rows: Array<{ id: string; template: string; recipient_key: string | null; context: NotificationContext; due_at: Date }> = await manager.query(
-      `SELECT id, template, recipient_key, context, due_at FROM notification WHERE referral_id = $1 AND template IN ('new-referral', 'assessment-booked')`,
-      [referralId],
-    );
+  private referralToBookedProvider(referralId: string, rows: BookingNoticeRow[], result: PlanResult, now: Date): void {
     const referral = result.create.find((p) => p.template === 'new-referral') ?? toPlan(rows.find((r) => r.id === notificationId('new-referral', referralId, 'provider')), referralId);
     const booked = [
       ...result.create.filter((p) => p.template === 'assessment-booked').map((p) => p.context.providerId),
@@ -137,6 +182,15 @@ export class NotificationPlanner {
     }
   }
 
+  /** The new-referral and assessment-booked notices already planned for each referral. */
+  private async bookingNotices(manager: EntityManager, referralIds: string[]): Promise<Map<string, BookingNoticeRow[]>> {
+    const rows: Array<BookingNoticeRow & { referral_id: string }> = await manager.query(
+      `SELECT referral_id, id, template, recipient_key, context, due_at FROM notification WHERE referral_id = ANY($1) AND template IN ('new-referral', 'assessment-booked')`,
+      [referralIds],
+    );
+    return groupBy(rows, (r) => r.referral_id);
+  }
+
   /** A withdrawal is news to the courts unit only if the request reached them; otherwise the request is just cancelled. */
   private async onlyTellCourtsWhatTheyHeard(manager: EntityManager, result: PlanResult): Promise<void> {
     const requestId = result.cancel[0]?.ids?.[0];
@@ -144,25 +198,42 @@ export class NotificationPlanner {
     if (rows[0]?.status !== 'sent') result.create = [];
   }
 
-  private async isClosed(manager: EntityManager, referralId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query('SELECT 1 FROM referral_state WHERE referral_id = $1 AND closed_at IS NOT NULL', [referralId]);
-    return rows.length > 0;
+  private async closedReferrals(manager: EntityManager, referralIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ referral_id: string }> = await manager.query('SELECT referral_id FROM referral_state WHERE referral_id = ANY($1) AND closed_at IS NOT NULL', [referralIds]);
+    return new Set(rows.map((r) => r.referral_id));
   }
 
-  /** Appointments this service has heard of for the referral: their provider, time and session number. */
-  private async knownAppointments(manager: EntityManager, referralId: string): Promise<Map<string, { providerId?: string; appointment?: AppointmentContext }>> {
-    const rows: Array<{ context: NotificationContext }> = await manager.query(
-      `SELECT context FROM notification WHERE referral_id = $1 AND recipient_role = 'person' ORDER BY created_at`,
-      [referralId],
+  /** Appointments this service has heard of, per referral: their provider, time and session number. */
+  private async knownAppointments(manager: EntityManager, referralIds: string[]): Promise<Map<string, Map<string, KnownAppointment>>> {
+    const rows: Array<{ referral_id: string; context: NotificationContext }> = await manager.query(
+      `SELECT referral_id, context FROM notification WHERE referral_id = ANY($1) AND recipient_role = 'person' ORDER BY created_at`,
+      [referralIds],
     );
-    const known = new Map<string, { providerId?: string; appointment?: AppointmentContext }>();
-    for (const { context } of rows) {
+    const known = new Map<string, Map<string, KnownAppointment>>();
+    for (const { referral_id: referralId, context } of rows) {
+      const mine = known.get(referralId) ?? new Map<string, KnownAppointment>();
+      known.set(referralId, mine);
       for (const appointment of [...(context.sessions ?? []), ...(context.appointment ? [context.appointment] : [])]) {
-        known.set(appointment.appointmentId, { providerId: context.providerId ?? known.get(appointment.appointmentId)?.providerId, appointment });
+        mine.set(appointment.appointmentId, { providerId: context.providerId ?? mine.get(appointment.appointmentId)?.providerId, appointment });
       }
     }
     return known;
   }
+}
+
+type KnownAppointment = { providerId?: string; appointment?: AppointmentContext };
+type BookingNoticeRow = { id: string; template: string; recipient_key: string | null; context: NotificationContext; due_at: Date };
+
+const referralIdOf = (envelope: EventEnvelope): string => String((envelope.data as { referralId?: string }).referralId ?? envelope.key);
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(key(row)) ?? [];
+    list.push(row);
+    out.set(key(row), list);
+  }
+  return out;
 }
 
 function toPlan(row: { id: string; recipient_key: string | null; context: NotificationContext; due_at: Date } | undefined, referralId: string): NotificationPlan | undefined {

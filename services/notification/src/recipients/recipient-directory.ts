@@ -25,14 +25,24 @@ export class RecipientDirectory {
   ) {}
 
   async findEndpoint(role: string, keys: EndpointKeys, manager: EntityManager = this.dataSource.manager): Promise<RecipientEndpointEntity | null> {
-    const current = await manager.find(RecipientEndpointEntity, { where: { role, supersededAt: IsNull() } });
-    for (const kind of LOOKUP_ORDER[role] ?? ['default']) {
-      const value = kind === 'default' ? '*' : keys[kind];
-      if (!value) continue;
-      const found = current.find((e) => e.matchKind === kind && e.matchValue === value);
-      if (found) return found;
-    }
-    return null;
+    return (await this.endpointFinder(manager, role))(role, keys);
+  }
+
+  /**
+   * Reads the current endpoints (of one role, or all) once and answers lookups from them:
+   * for a run of events planned together.
+   */
+  async endpointFinder(manager: EntityManager = this.dataSource.manager, role?: string): Promise<(role: string, keys: EndpointKeys) => RecipientEndpointEntity | null> {
+    const current = await manager.find(RecipientEndpointEntity, { where: { ...(role ? { role } : {}), supersededAt: IsNull() } });
+    return (wanted, keys) => {
+      for (const kind of LOOKUP_ORDER[wanted] ?? ['default']) {
+        const value = kind === 'default' ? '*' : keys[kind];
+        if (!value) continue;
+        const found = current.find((e) => e.role === wanted && e.matchKind === kind && e.matchValue === value);
+        if (found) return found;
+      }
+      return null;
+    };
   }
 
   async listEndpoints(): Promise<RecipientEndpointEntity[]> {
