@@ -8,7 +8,7 @@ import {
 } from '@ddp/contracts';
 import { redisOptions, type RunningService } from '@ddp/platform';
 import {
-  aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, resetDatabase, sendEnvelope, sleep, startTestService, waitForStableGroup,
+  aReferralCreated, ControllableClock, envelopeFor, EventTap, getJson, postJson, queryDatabase, resetDatabase, sendEnvelope, sendEnvelopes, sleep, startTestService, waitForStableGroup,
   testDatabaseUrl, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
 import { Queue } from 'bullmq';
@@ -300,6 +300,34 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     // Close this journey so later clock moves have nothing of it left to decide.
     await attendSession(r, 1);
     await waitFor('ComplianceReviewClosed', r.referralId);
+  });
+
+  it('bursts of ReferralCreated and AssessmentScheduled applied in batches exactly as one by one (history, figures, an overtaking event)', async () => {
+    const area = `burst-${run}`;
+    const referrals = Array.from({ length: 30 }, () => aReferralCreated({ ...SCHEMES.druglink, area }));
+    const [overtaken, ...rest] = referrals;
+    const before = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents;
+    await scheduleAssessment(overtaken);
+    await waitUntil(async () => (await queryDatabase(db, 'SELECT 1 FROM deferred_event WHERE referral_id = $1', [overtaken.referralId])).length === 1, 'the overtaking event deferred');
+
+    await sendEnvelopes(producer, ReferralCreated.topic, referrals.map((r) => envelopeFor(ReferralCreated, r)));
+    await waitStatus(overtaken.referralId, 'assessment-scheduled');
+    const startsAt = iso(new Date(now().getTime() + HOUR));
+    await sendEnvelopes(producer, AssessmentScheduled.topic, rest.map((r) => envelopeFor(AssessmentScheduled, {
+      referralId: r.referralId, appointmentId: assessmentId(r), providerId: r.providerId!, startsAt, endsAt: startsAt, modality: 'phone', deadline: r.assessmentDeadline,
+    })));
+    await waitUntil(async () => {
+      const rows = await queryDatabase<{ n: number }>(db, "SELECT count(*)::int AS n FROM referral_case WHERE area = $1 AND status = 'assessment-scheduled'", [area]);
+      return rows[0].n === 30;
+    }, 'all 30 cases assessment-scheduled');
+    const history = await queryDatabase<{ lifecycle_event: string; n: number }>(db,
+      'SELECT h.lifecycle_event, count(*)::int AS n FROM referral_status_history h JOIN referral_case c USING (referral_id) WHERE c.area = $1 GROUP BY 1 ORDER BY 1', [area]);
+    expect(history).toEqual([{ lifecycle_event: 'assessment-scheduled', n: 30 }, { lifecycle_event: 'referral-created', n: 30 }]);
+    const stats = (await getJson(`${service.url}/v1/stats?area=${area}`)).body;
+    expect(stats.totals.counts.referrals).toBe(30);
+    const after = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents;
+    expect(after.ReferralCreated - (before.ReferralCreated ?? 0)).toBeGreaterThan(15);
+    expect(after.AssessmentScheduled - (before.AssessmentScheduled ?? 0)).toBeGreaterThan(15);
   });
 
   it('redelivery: the same envelopes produced twice have one effect (one referral, one review, one summons request)', async () => {

@@ -105,13 +105,22 @@ export class FiguresService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async bump(manager: EntityManager, cell: FigureCell, deltas: Partial<Counts>): Promise<void> {
-    const entries = (Object.entries(deltas) as Array<[Counter, number]>).filter(([, v]) => v !== 0);
-    if (entries.length === 0) return;
-    const cols = entries.map(([k]) => column(k));
-    const params: unknown[] = [cell.schemeId, cell.area, cell.month, cell.ageBand, cell.sex, cell.ethnicity, this.clock.now(), ...entries.map(([, v]) => v)];
+    await this.bumpMany(manager, [{ cell, deltas }]);
+  }
+
+  /** Several deltas in one statement (a run of events). */
+  async bumpMany(manager: EntityManager, items: Array<{ cell: FigureCell; deltas: Partial<Counts> }>): Promise<void> {
+    const nonZero = items.filter(({ deltas }) => Object.values(deltas).some((v) => v !== 0));
+    if (nonZero.length === 0) return;
+    const now = this.clock.now();
+    const width = DIMENSION_COLUMNS.length + 1 + COUNTERS.length;
+    const params: unknown[] = [];
+    const rows = nonZero.map(({ cell, deltas }, i) => {
+      params.push(cell.schemeId, cell.area, cell.month, cell.ageBand, cell.sex, cell.ethnicity, now, ...COUNTERS.map((c) => deltas[c] ?? 0));
+      return `(${Array.from({ length: width }, (_, k) => `$${i * width + k + 1}`).join(', ')})`;
+    });
     await manager.query(
-      `INSERT INTO scheme_figure_delta (scheme_id, area, month, age_band, sex, ethnicity, recorded_at, ${cols.join(', ')})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, ${cols.map((_, i) => `$${i + 8}`).join(', ')})`,
+      `INSERT INTO scheme_figure_delta (${DIMENSION_COLUMNS.join(', ')}, recorded_at, ${COUNTER_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
       params,
     );
   }

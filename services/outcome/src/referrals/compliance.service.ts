@@ -17,7 +17,7 @@ import type { OutcomeConfig } from '../outcome.config';
 import { ComplianceReviewEntity, type ReviewResolutionValue } from '../reviews/compliance-review.entity';
 import { ReviewWindowJobs, type ReviewWindowJobData } from '../reviews/review-window.jobs';
 import { causeOfEvent, causeOfJob, causeOfRequest, type Cause } from '../shared/cause';
-import { iso, lockReferral, nameUuid, SYSTEM_ACTOR } from '../shared/db';
+import { iso, lockReferral, lockReferrals, nameUuid, queryRows, SYSTEM_ACTOR } from '../shared/db';
 import { SummonsRequestEntity } from '../summons/summons-request.entity';
 import { SummonsService } from '../summons/summons.service';
 import {
@@ -70,16 +70,49 @@ export class ComplianceService {
   // ------------------------------------------------------------------ referral topic
 
   async onReferralCreated(m: EntityManager, e: EventEnvelope<ReferralCreatedData>): Promise<void> {
-    const d = e.data;
-    await lockReferral(m, d.referralId);
-    if (await m.findOne(ReferralCaseEntity, { where: { referralId: d.referralId } })) {
-      this.note(d.referralId, e, 'referral already known; ignored');
-      return;
-    }
-    if (!schemeById(d.schemeId)) throw new PermanentError(`ReferralCreated names unknown scheme '${d.schemeId}'`, 'unknown-scheme');
+    await this.onReferralsCreated(m, [e]);
+  }
+
+  /**
+   * A run of ReferralCreated (one event, or a Kafka batch): the new cases, their first
+   * history rows and figure deltas written with one statement each. A referral already
+   * known (a second ReferralCreated) is left alone; scheduling events that overtook one
+   * (deferred) are applied to it now, in order.
+   */
+  async onReferralsCreated(m: EntityManager, events: Array<EventEnvelope<ReferralCreatedData>>): Promise<void> {
+    const ids = [...new Set(events.map((e) => e.data.referralId))];
+    await lockReferrals(m, ids);
+    const known = new Set((await queryRows<{ referral_id: string }>(m, 'SELECT referral_id FROM referral_case WHERE referral_id = ANY($1)', [ids])).map((r) => r.referral_id));
     const now = this.clock.now();
+    const created: Array<{ rc: ReferralCaseEntity; e: EventEnvelope<ReferralCreatedData> }> = [];
+    for (const e of events) {
+      if (known.has(e.data.referralId)) {
+        this.note(e.data.referralId, e, 'referral already known; ignored');
+        continue;
+      }
+      // In a batch this rolls the run back; one by one, only this event is dead-lettered.
+      if (!schemeById(e.data.schemeId)) throw new PermanentError(`ReferralCreated names unknown scheme '${e.data.schemeId}'`, 'unknown-scheme');
+      known.add(e.data.referralId);
+      created.push({ rc: this.newCase(e, now), e });
+    }
+    if (created.length === 0) return;
+    await m.insert(ReferralCaseEntity, created.map((c) => c.rc));
+    await m.insert(ReferralStatusHistoryEntity, created.map(({ rc, e }) => this.historyRow(rc, null, 'referred', 'referral-created', causeOfEvent(e))));
+    await this.figures.bumpMany(m, created.map(({ rc }) => ({ cell: cellOf(rc), deltas: { referrals: 1 } })));
+
+    // Scheduling events that overtook these (no order across topics): apply them now, in order.
+    const deferred = await m.find(DeferredEventEntity, { where: { referralId: In(created.map((c) => c.rc.referralId)), replayedAt: IsNull() }, order: { id: 'ASC' } });
+    const byId = new Map(created.map((c) => [c.rc.referralId, c.rc]));
+    for (const row of deferred) {
+      await this.apply(m, byId.get(row.referralId)!, row.envelope as EventEnvelope);
+      await m.update(DeferredEventEntity, { id: row.id }, { replayedAt: this.clock.now() });
+    }
+  }
+
+  private newCase(e: EventEnvelope<ReferralCreatedData>, now: Date): ReferralCaseEntity {
+    const d = e.data;
     const encounterAt = new Date(d.encounterAt);
-    const rc = m.create(ReferralCaseEntity, {
+    return {
       referralId: d.referralId,
       shortRef: d.shortRef,
       encounterId: d.encounterId,
@@ -107,17 +140,7 @@ export class ComplianceService {
       correlationId: e.correlationId,
       createdAt: now,
       updatedAt: now,
-    });
-    await m.save(ReferralCaseEntity, rc);
-    await this.history(m, rc, null, 'referred', 'referral-created', causeOfEvent(e));
-    await this.figures.bump(m, cellOf(rc), { referrals: 1 });
-
-    // Scheduling events that overtook this one (no order across topics): apply them now, in order.
-    const deferred = await m.find(DeferredEventEntity, { where: { referralId: d.referralId, replayedAt: IsNull() }, order: { id: 'ASC' } });
-    for (const row of deferred) {
-      await this.apply(m, rc, row.envelope as EventEnvelope);
-      await m.update(DeferredEventEntity, { id: row.id }, { replayedAt: this.clock.now() });
-    }
+    };
   }
 
   async onReferralDeclined(m: EntityManager, e: EventEnvelope<ReferralDeclinedData>): Promise<void> {
@@ -167,9 +190,29 @@ export class ComplianceService {
 
   /** Any scheduling event: applied when the referral is known, deferred (kept, in order) otherwise. */
   async onSchedulingEvent(m: EntityManager, e: EventEnvelope<{ referralId: string }>): Promise<void> {
+    await this.onSchedulingEvents(m, [e]);
+  }
+
+  /**
+   * Scheduling events in order (one, or a Kafka batch): their cases locked and loaded with
+   * two statements for the run, then each applied as on its own.
+   */
+  async onSchedulingEvents(m: EntityManager, events: Array<EventEnvelope<{ referralId: string }>>): Promise<void> {
+    const ids = [...new Set(events.map((e) => e.data.referralId))];
+    await lockReferrals(m, ids);
+    const cases = new Map((await m.find(ReferralCaseEntity, { where: { referralId: In(ids) }, order: { referralId: 'ASC' }, lock: { mode: 'pessimistic_write' } })).map((rc) => [rc.referralId, rc]));
+    const applied = new Set<string>();
+    for (const e of events) {
+      const referralId = e.data.referralId;
+      // A case an earlier event of the run changed is read again (other writers than apply() may have touched it).
+      const rc = applied.has(referralId) ? await this.load(m, referralId) : cases.get(referralId) ?? null;
+      await this.applyOrDefer(m, rc, e);
+      applied.add(referralId);
+    }
+  }
+
+  private async applyOrDefer(m: EntityManager, rc: ReferralCaseEntity | null, e: EventEnvelope<{ referralId: string }>): Promise<void> {
     const referralId = e.data.referralId;
-    await lockReferral(m, referralId);
-    const rc = await this.load(m, referralId);
     if (!rc) {
       await m.query(
         `INSERT INTO deferred_event (referral_id, event_id, event_type, envelope, deferred_at) VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (event_id) DO NOTHING`,
@@ -713,14 +756,18 @@ export class ComplianceService {
   }
 
   private async history(m: EntityManager, rc: ReferralCaseEntity, from: ReferralStatus | null, to: ReferralStatus, lifecycleEvent: string, cause: Cause) {
-    await m.insert(ReferralStatusHistoryEntity, {
-      referralId: rc.referralId, fromStatus: from, toStatus: to, lifecycleEvent, causeType: cause.type, causeId: cause.id, changedBy: cause.by, changedAt: this.clock.now(),
-    });
+    await m.insert(ReferralStatusHistoryEntity, this.historyRow(rc, from, to, lifecycleEvent, cause));
   }
 
+  private historyRow(rc: ReferralCaseEntity, from: ReferralStatus | null, to: ReferralStatus, lifecycleEvent: string, cause: Cause): Omit<ReferralStatusHistoryEntity, 'id'> {
+    return { referralId: rc.referralId, fromStatus: from, toStatus: to, lifecycleEvent, causeType: cause.type, causeId: cause.id, changedBy: cause.by, changedAt: this.clock.now() };
+  }
+
+  /** Writes what the handlers change on a case (one UPDATE; save() would first read the row back). */
   private async persist(m: EntityManager, rc: ReferralCaseEntity): Promise<void> {
     rc.updatedAt = this.clock.now();
-    await m.save(ReferralCaseEntity, rc);
+    const { status, stage, firstAssessedAt, ending, crimeOutcomeCode, endedAt, updatedAt } = rc;
+    await m.update(ReferralCaseEntity, { referralId: rc.referralId }, { status, stage, firstAssessedAt, ending, crimeOutcomeCode, endedAt, updatedAt });
   }
 
   private async record(m: EntityManager, rc: ReferralCaseEntity, e: EventEnvelope, a: AttendanceInput): Promise<void> {

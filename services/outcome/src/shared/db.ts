@@ -11,6 +11,15 @@ export async function lockReferral(manager: EntityManager, referralId: string): 
   await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outcome-referral:${referralId}`]);
 }
 
+/** Locks several referrals at once, in id order (two runs locking overlapping sets cannot deadlock on them). */
+export async function lockReferrals(manager: EntityManager, referralIds: string[]): Promise<void> {
+  if (referralIds.length === 1) return lockReferral(manager, referralIds[0]);
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtext('outcome-referral:' || id)) FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS ids`,
+    [referralIds],
+  );
+}
+
 /** Rows of a raw query, whatever the command (TypeORM returns [rows, count] for UPDATE/DELETE). */
 export async function queryRows<T>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
   const result = await manager.query(sql, params);
