@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AssessmentCompleted, AssessmentScheduled, CourseBooked, DiversionCompleted, TOPICS, type ReferralWithdrawnData,
 } from '@ddp/contracts';
-import { anEncounter, EventTap, getJson, postJson, publishEvent, startTestService, testProducer, testServiceEnv, waitUntil } from '@ddp/testing';
+import { anEncounter, envelopeFor, EventTap, getJson, postJson, publishEvent, sendEnvelopes, startTestService, testProducer, testServiceEnv, waitUntil } from '@ddp/testing';
 import type { RunningService } from '@ddp/platform';
 import type { Producer } from 'kafkajs';
 import { referralService } from '../referral.service-definition';
@@ -71,6 +71,24 @@ describe('referral reads, withdrawal and the internal contact endpoint (real Pos
       ]);
       expect(body.timeline[1].summary).toBe('Assessment booked with Druglink adult drug diversion education programme for Sun 22 Nov 2026, 18:30 (phone).');
       expect(JSON.stringify(body)).not.toContain('Example'); // no family name in the read API
+    });
+
+    it('puts a burst of bookings on each timeline, applied in batches: statuses moved, a repeat and a stranger ignored', async () => {
+      const answers: Array<{ referralId: string; assessmentDeadline: { at: string } }> = [];
+      for (let i = 0; i < 12; i++) answers.push(await refer());
+      const before = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.AssessmentScheduled ?? 0;
+      const booking = (referralId: string) => envelopeFor(AssessmentScheduled, {
+        referralId, appointmentId: randomUUID(), providerId: 'druglink', startsAt: '2026-11-22T18:30:00Z', endsAt: '2026-11-22T19:00:00Z', modality: 'phone',
+        deadline: answers[0].assessmentDeadline.at,
+      });
+      const bookings = answers.map((a) => booking(a.referralId));
+      const stranger = booking(randomUUID()); // a referral another deployment decided: not ours to show
+      await sendEnvelopes(producer, TOPICS.scheduling, [...bookings, bookings[3], stranger]);
+      for (const a of answers) {
+        await waitUntil(async () => (await view(a.referralId)).status === 'assessment-scheduled', `referral ${a.referralId.slice(0, 8)} assessment-scheduled`);
+        expect((await view(a.referralId)).timeline.map((t: { eventType: string }) => t.eventType)).toEqual(['ReferralCreated', 'AssessmentScheduled']);
+      }
+      expect((await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.AssessmentScheduled - before).toBeGreaterThan(6);
     });
 
     it('answers 404 with a clear message for an unknown id, and 400 for a malformed one', async () => {

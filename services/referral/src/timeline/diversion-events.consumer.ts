@@ -4,7 +4,7 @@ import type {
   ComplianceReviewClosedData, DiversionCompletedData, EventEnvelope, NoFurtherDiversionData, SummonsRequestedData, SummonsRequestWithdrawnData,
 } from '@ddp/contracts';
 import type { DiversionOutcome } from '@ddp/domain';
-import { Clock, EventContext } from '@ddp/platform';
+import { batchPattern, Clock, EventBatchContext, EventContext } from '@ddp/platform';
 import { DiversionHistoryService } from '../history/diversion-history.service';
 import { TimelineService } from './timeline.service';
 
@@ -34,6 +34,12 @@ export class DiversionEventsConsumer {
   @EventPattern('CourseCompleted') onCourseCompleted(@Payload() e: EventEnvelope, @Ctx() ctx: EventContext) { return this.onTimeline(e, ctx); }
   @EventPattern('AttendanceOverdue') onAttendanceOverdue(@Payload() e: EventEnvelope, @Ctx() ctx: EventContext) { return this.onTimeline(e, ctx); }
   @EventPattern('AppointmentRescheduled') onAppointmentRescheduled(@Payload() e: EventEnvelope, @Ctx() ctx: EventContext) { return this.onTimeline(e, ctx); }
+
+  /** The most frequent of them, a run at once (throughput): four statements for the run. */
+  @EventPattern(batchPattern('AssessmentScheduled'))
+  async onAssessmentsScheduled(@Payload() events: EventEnvelope[], @Ctx() ctx: EventBatchContext): Promise<void> {
+    await this.timeline.recordEvents(ctx.manager, events, ctx.topic);
+  }
 
   /* diversion.outcome.v1: timeline, and history where a diversion ends */
 

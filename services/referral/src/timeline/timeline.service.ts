@@ -27,13 +27,22 @@ export class TimelineService {
    * are not ours to show: returns false and records nothing.
    */
   async recordEvent(manager: EntityManager, envelope: EventEnvelope, topic: string): Promise<boolean> {
-    const description = describeEvent(envelope);
-    const referralId = (envelope.data as { referralId?: string }).referralId ?? envelope.key;
-    if (!description || !UUID.test(referralId)) return false;
-    return this.record(manager, {
-      referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
-      summary: description.summary, status: description.status, sourceTopic: topic,
-    });
+    return (await this.recordEvents(manager, [envelope], topic)) > 0;
+  }
+
+  /** A run of events (a Kafka batch) at once: the same entries and statuses, with four statements for the run. Returns how many were ours. */
+  async recordEvents(manager: EntityManager, envelopes: EventEnvelope[], topic: string): Promise<number> {
+    const entries: TimelineRecord[] = [];
+    for (const envelope of envelopes) {
+      const description = describeEvent(envelope);
+      const referralId = (envelope.data as { referralId?: string }).referralId ?? envelope.key;
+      if (!description || !UUID.test(referralId)) continue;
+      entries.push({
+        referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
+        summary: description.summary, status: description.status, sourceTopic: topic,
+      });
+    }
+    return this.recordMany(manager, entries);
   }
 
   /** First entries of referrals just stored (their status is already the entry's): one insert for all. */
@@ -58,22 +67,51 @@ export class TimelineService {
    * and neither status update is lost.
    */
   async record(manager: EntityManager, entry: TimelineRecord): Promise<boolean> {
-    const locked: Array<{ status: string }> = await manager.query('SELECT status FROM referral WHERE id = $1 FOR UPDATE', [entry.referralId]);
-    if (locked.length === 0) return false;
-    const inserted: unknown[] = await manager.query(
+    return (await this.recordMany(manager, [entry])) > 0;
+  }
+
+  /**
+   * Entries of several referrals: their rows locked in id order (runs from two topics cannot
+   * deadlock), the entries inserted, and each referral's status folded again from all its
+   * entries (the same result as one by one). Entries of referrals this service does not
+   * hold are dropped. Returns how many entries were ours.
+   */
+  async recordMany(manager: EntityManager, entries: TimelineRecord[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const ids = [...new Set(entries.map((e) => e.referralId))].sort();
+    const locked: Array<{ id: string; status: string }> = await manager.query('SELECT id, status FROM referral WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
+    const statusOf = new Map(locked.map((r) => [r.id, r.status]));
+    const ours = entries.filter((e) => statusOf.has(e.referralId));
+    if (ours.length === 0) return 0;
+    const now = this.clock.now();
+    const values: unknown[] = [];
+    const tuples = ours.map((e) => {
+      values.push(e.referralId, e.eventId, e.eventType, e.occurredAt, e.summary, e.status, e.sourceTopic, now);
+      const b = values.length - 8;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
+    });
+    const inserted: Array<{ referral_id: string; status: string | null }> = await manager.query(
       `INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
-      [entry.referralId, entry.eventId, entry.eventType, entry.occurredAt, entry.summary, entry.status, entry.sourceTopic, this.clock.now()],
+       VALUES ${tuples.join(', ')} ON CONFLICT (event_id) DO NOTHING RETURNING referral_id, status`,
+      values,
     );
-    if (inserted.length === 0 || entry.status === null) return true;
-    const entries: Array<{ id: string; status: ShownStatus; occurred_at: Date }> = await manager.query(
-      'SELECT id, status, occurred_at FROM referral_timeline WHERE referral_id = $1 AND status IS NOT NULL',
-      [entry.referralId],
+    const changed = [...new Set(inserted.filter((r) => r.status !== null).map((r) => r.referral_id))];
+    if (changed.length === 0) return ours.length;
+    const rows: Array<{ referral_id: string; id: string; status: ShownStatus; occurred_at: Date }> = await manager.query(
+      'SELECT referral_id, id, status, occurred_at FROM referral_timeline WHERE referral_id = ANY($1) AND status IS NOT NULL',
+      [changed],
     );
-    const status = foldStatus(entries.map((e) => ({ id: e.id, status: e.status, occurredAt: new Date(e.occurred_at) })));
-    if (status && status !== locked[0].status) {
-      await manager.query('UPDATE referral SET status = $2, status_changed_at = $3 WHERE id = $1', [entry.referralId, status, this.clock.now()]);
+    const updates: Array<{ id: string; status: ShownStatus }> = [];
+    for (const referralId of changed) {
+      const status = foldStatus(rows.filter((r) => r.referral_id === referralId).map((r) => ({ id: r.id, status: r.status, occurredAt: new Date(r.occurred_at) })));
+      if (status && status !== statusOf.get(referralId)) updates.push({ id: referralId, status });
     }
-    return true;
+    if (updates.length > 0) {
+      await manager.query(
+        'UPDATE referral r SET status = v.status, status_changed_at = $3 FROM unnest($1::uuid[], $2::text[]) AS v(id, status) WHERE r.id = v.id',
+        [updates.map((u) => u.id), updates.map((u) => u.status), now],
+      );
+    }
+    return ours.length;
   }
 }
