@@ -60,11 +60,10 @@ export class NotificationPlanner {
     if (envelopes.length === 0) return;
     const now = this.clock.now();
     const referralIds = envelopes.map(referralIdOf);
-    const [known, booking, closed] = await Promise.all([
-      this.knownAppointments(manager, referralIds),
-      this.bookingNotices(manager, referralIds),
-      this.closedReferrals(manager, referralIds),
-    ]);
+    // One after another: they share the transaction's connection (pg queues concurrent queries on one client, and pg 9 refuses them).
+    const known = await this.knownAppointments(manager, referralIds);
+    const booking = await this.bookingNotices(manager, referralIds);
+    const closed = await this.closedReferrals(manager, referralIds);
     const planned: Array<{ plan: NotificationPlan; envelope: EventEnvelope }> = [];
     let changed = false;
     for (const envelope of envelopes) {
