@@ -1,6 +1,6 @@
-import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Encounter } from '@ddp/contracts';
+import { Body, Controller, Headers, Inject, Post, Res, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ContractViolation, Encounter } from '@ddp/contracts';
 import type { Response } from 'express';
 import { correlationIdFrom } from '../correlation';
 import { IntakeService } from '../intake/intake.service';
@@ -24,12 +24,16 @@ export class EncountersController {
   @ApiCreatedResponse({ type: OfficerAnswerView, description: 'Decided now: referred or declined.' })
   @ApiOkResponse({ type: OfficerAnswerView, description: 'This encounterId was decided before: the same answer.' })
   @ApiBadRequestResponse({ type: ErrorView, description: 'Malformed or incomplete: `issues` names every bad field and why.' })
+  @ApiUnprocessableEntityResponse({ type: ErrorView, description: 'Well-formed but impossible: occurredAt ahead of the time now (code `occurred-in-future`).' })
   async report(
     @Body() encounter: Encounter,
     @Res({ passthrough: true }) res: Response,
     @Headers('x-correlation-id') correlationId?: string,
   ): Promise<OfficerAnswer> {
-    const { answer, created } = await this.intake.intake(encounter, { correlationId: correlationIdFrom(correlationId) });
+    const { answer, created } = await this.intake.intake(encounter, { correlationId: correlationIdFrom(correlationId) }).catch((error: unknown) => {
+      if (!(error instanceof ContractViolation)) throw error;
+      throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', code: error.issues[0]?.rule === 'notInFuture' ? 'occurred-in-future' : 'invalid-encounter', message: error.message, issues: error.issues });
+    });
     res.status(created ? 201 : 200);
     return answer;
   }

@@ -104,6 +104,17 @@ describe('referral intake (real Postgres and Kafka)', () => {
       expect(await referralRows(encounter.encounterId)).toEqual([]);
     });
 
+    it('refuses an encounter dated ahead of the clock with 422 naming occurredAt (a fast device clock within 5 minutes is accepted)', async () => {
+      const ahead = anEncounter({ occurredAt: new Date(Date.now() + 3_600_000).toISOString() });
+      const res = await post(ahead);
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'occurred-in-future', issues: [{ path: 'occurredAt', rule: 'notInFuture' }] });
+      expect(res.body.issues[0].message).toMatch(/60 minutes ahead of the time now/);
+      expect(await referralRows(ahead.encounterId)).toEqual([]);
+      const slightlyAhead = anEncounter({ occurredAt: new Date(Date.now() + 3 * 60_000).toISOString() });
+      expect((await post(slightlyAhead)).status).toBe(201);
+    });
+
     it('refuses a body that is not JSON', async () => {
       const res = await post('{"encounterId": ');
       expect(res.status).toBe(400);
@@ -144,6 +155,17 @@ describe('referral intake (real Postgres and Kafka)', () => {
       const notJson = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.referral && m.key === 'not-json', 'the non-JSON message on the DLQ');
       expect(notJson.headers[HEADERS.dlqError]).toMatch(/not JSON/);
       expect(await referralRows(bad.encounterId)).toEqual([]);
+    });
+
+    it('dead-letters an encounter dated ahead of the clock (naming occurredAt) and decides the rest of its group', async () => {
+      const ahead = anEncounter({ occurredAt: new Date(Date.now() + 2 * 3_600_000).toISOString() });
+      const others = Array.from({ length: 4 }, () => anEncounter({ occurredAt: recently() }));
+      await producer.send({ topic: TOPICS.policeEncounters, messages: [ahead, ...others].map((e) => ({ key: e.encounterId, value: JSON.stringify(e), partition: 1 })) });
+      const dead = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.referral && m.key === ahead.encounterId, 'the future encounter on the DLQ');
+      expect(dead.headers[HEADERS.dlqReason]).toBe('rejected');
+      expect(dead.headers[HEADERS.dlqError]).toMatch(/occurredAt .* ahead of the time now/);
+      for (const e of others) await created(e.encounterId);
+      expect(await referralRows(ahead.encounterId)).toEqual([]);
     });
 
     it('decides a burst as a group, as it would one by one: repeats and encounters decided over HTTP keep their first answer', async () => {

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ReferralCreated, ReferralDeclined, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
+import { ContractViolation, ReferralCreated, ReferralDeclined, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
 import { decideEligibility, routeProvider, type DiversionHistoryEntry, type EligibilityDecision, type Provider } from '@ddp/domain';
-import { Clock, Outbox } from '@ddp/platform';
+import { Clock, Outbox, SERVICE_CONFIG } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DiversionHistoryService, type HistoryRecord } from '../history/diversion-history.service';
 import { newShortRef } from '../referrals/short-ref';
 import { TimelineService, type TimelineRecord } from '../timeline/timeline.service';
 import { equalityOf, offenceRecord, referralCreatedData, referralDeclinedData, toEncounterFacts } from './encounter-mapping';
+import type { ReferralConfig } from '../referral.config';
 import { buildOfficerAnswer, type OfficerAnswer } from './officer-answer';
 
 export interface IntakeResult {
@@ -41,7 +42,22 @@ export class IntakeService {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(DiversionHistoryService) private readonly history: DiversionHistoryService,
     @Inject(TimelineService) private readonly timeline: TimelineService,
+    @Inject(SERVICE_CONFIG) private readonly config: ReferralConfig,
   ) {}
+
+  /**
+   * An encounter cannot be decided before it happened: one dated ahead of the clock (beyond
+   * the tolerance for a device clock running fast) is refused, naming the field, rather than
+   * given a deadline computed from a wrong day. HTTP answers 422; on Kafka it is dead-lettered.
+   */
+  private assertHappened(encounter: Encounter, now: Date): void {
+    const aheadMs = Date.parse(encounter.occurredAt) - now.getTime();
+    if (aheadMs <= this.config.ENCOUNTER_CLOCK_TOLERANCE_MINUTES * 60_000) return;
+    throw new ContractViolation('encounter', [{
+      path: 'occurredAt', rule: 'notInFuture',
+      message: `occurredAt ${encounter.occurredAt} is ${Math.round(aheadMs / 60_000)} minutes ahead of the time now (${now.toISOString()}): an encounter is reported after it happens; check the device's clock and time zone`,
+    }]);
+  }
 
   /**
    * Decides on an encounter. `manager`: the consumer's open transaction (the inbox row is
@@ -50,6 +66,7 @@ export class IntakeService {
   async intake(encounter: Encounter, meta: IntakeMeta, manager?: EntityManager): Promise<IntakeResult> {
     const earlier = await this.answerFor(manager ?? this.dataSource.manager, encounter.encounterId);
     if (earlier) return { answer: earlier, created: false };
+    this.assertHappened(encounter, this.clock.now());
     return manager ? this.decideAndStore(manager, encounter, meta) : this.dataSource.transaction((m) => this.decideAndStore(m, encounter, meta));
   }
 
@@ -77,6 +94,8 @@ export class IntakeService {
       return true;
     });
     if (fresh.length === 0) return;
+    // One refused encounter rolls the group back; one by one, only it is dead-lettered.
+    for (const { encounter } of fresh) this.assertHappened(encounter, this.clock.now());
 
     const histories = await this.history.historiesOf(manager, [...new Set(fresh.map((i) => i.encounter.person.personRef))]);
     const now = this.clock.now();
