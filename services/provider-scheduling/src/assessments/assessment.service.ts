@@ -14,13 +14,12 @@ import { Transactions } from '../common/transactions';
 import type { UnitOfWork } from '../common/unit-of-work';
 import { JOB_NAMES, SchedulingJobs, type JobOutcome } from '../jobs/scheduling-jobs';
 import type { ProviderSchedulingConfig } from '../provider-scheduling.config';
-import { describeHours } from '../providers/opening-hours';
+import { describeHours, weekStartOf } from '../providers/opening-hours';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ReferralLifecycle } from '../referrals/referral-lifecycle';
 import { SchedulingReferralEntity } from '../referrals/scheduling-referral.entity';
 import { allocateEarliest, type FreeSlot } from '../slots/slot-allocation';
 import { SlotBooking, type SlotFailure } from '../slots/slot-booking.service';
-import { weekStartOf } from '../providers/opening-hours';
 import { ReferralStatusChangeEntity } from '../referrals/referral-status-change.entity';
 
 /** Why an assessment could not be booked before its deadline (AssessmentEscalated.reason). */

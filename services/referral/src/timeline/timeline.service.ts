@@ -48,6 +48,11 @@ export class TimelineService {
   /** First entries of referrals just stored (their status is already the entry's): one insert for all. */
   async appendMany(manager: EntityManager, entries: TimelineRecord[]): Promise<void> {
     if (entries.length === 0) return;
+    await this.insertEntries(manager, entries, '');
+  }
+
+  /** One INSERT of timeline rows; `tail` ends the statement (ON CONFLICT, RETURNING). */
+  private async insertEntries<T>(manager: EntityManager, entries: TimelineRecord[], tail: string): Promise<T[]> {
     const now = this.clock.now();
     const values: unknown[] = [];
     const tuples = entries.map((e) => {
@@ -55,8 +60,8 @@ export class TimelineService {
       const b = values.length - 8;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
     });
-    await manager.query(
-      `INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at) VALUES ${tuples.join(', ')}`,
+    return manager.query(
+      `INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at) VALUES ${tuples.join(', ')} ${tail}`,
       values,
     );
   }
@@ -84,17 +89,7 @@ export class TimelineService {
     const ours = entries.filter((e) => statusOf.has(e.referralId));
     if (ours.length === 0) return 0;
     const now = this.clock.now();
-    const values: unknown[] = [];
-    const tuples = ours.map((e) => {
-      values.push(e.referralId, e.eventId, e.eventType, e.occurredAt, e.summary, e.status, e.sourceTopic, now);
-      const b = values.length - 8;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
-    });
-    const inserted: Array<{ referral_id: string; status: string | null }> = await manager.query(
-      `INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at)
-       VALUES ${tuples.join(', ')} ON CONFLICT (event_id) DO NOTHING RETURNING referral_id, status`,
-      values,
-    );
+    const inserted = await this.insertEntries<{ referral_id: string; status: string | null }>(manager, ours, 'ON CONFLICT (event_id) DO NOTHING RETURNING referral_id, status');
     const changed = [...new Set(inserted.filter((r) => r.status !== null).map((r) => r.referral_id))];
     if (changed.length === 0) return ours.length;
     const rows: Array<{ referral_id: string; id: string; status: ShownStatus; occurred_at: Date }> = await manager.query(
