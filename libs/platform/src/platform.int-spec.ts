@@ -15,7 +15,7 @@ describe('platform plumbing against real Kafka and Postgres', () => {
   let service: RunningService;
   let tap: EventTap;
   let producer: Producer;
-  const env = testServiceEnv('platform_probe', { CONSUMER_MAX_ATTEMPTS: '3' });
+  const env = testServiceEnv('platform_probe', { CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_GROUP_SIZE: '50' });
   const db = env.DATABASE_URL;
 
   beforeAll(async () => {
@@ -129,6 +129,24 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     const rows = await queryDatabase<{ event_id: string }>(db, 'SELECT event_id FROM probe_effect WHERE referral_id = ANY($1) ORDER BY id', [keys]);
     expect(rows.map((r) => r.event_id)).toEqual(burst.filter((_, i) => i !== 60).map((e) => e.eventId));
     expect(service.consumer!.groupedCommits).toBeGreaterThan(groupedBefore);
+  });
+
+  it('dead-letters a malformed message inside a burst alone: the runs before and after it are still applied as groups', async () => {
+    const groupedBefore = service.consumer!.groupedCommits;
+    const burst = Array.from({ length: 120 }, (_, i) => withdrawn(randomUUID(), `split-${i}`));
+    const messages = burst.map((e) => ({ key: e.key, value: JSON.stringify(e), partition: 4 }));
+    messages[60] = { key: burst[60].key, value: '{"not": "an envelope"', partition: 4 };
+    await producer.send({ topic: TOPICS.referral, messages });
+    const keys = burst.map((e) => e.key);
+    await waitUntil(
+      async () => (await queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM probe_effect WHERE referral_id = ANY($1)', [keys]))[0].n === 119,
+      'the 119 good events applied',
+    );
+    await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === burst[60].key, 'the malformed message dead-lettered');
+    const rows = await queryDatabase<{ event_id: string }>(db, 'SELECT event_id FROM probe_effect WHERE referral_id = ANY($1) ORDER BY id', [keys]);
+    expect(rows.map((r) => r.event_id)).toEqual(burst.filter((_, i) => i !== 60).map((e) => e.eventId));
+    // Groups of 50: 0-49, 50-59 (the clean run before it), 61-110, 111-119; one by one only for message 60.
+    expect(service.consumer!.groupedCommits - groupedBefore).toBeGreaterThanOrEqual(4);
   });
 
   it('publishes every outbox row after a relay crash between send and mark; consumers apply each once', async () => {

@@ -291,20 +291,19 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (!subscription) return;
     const lease: Lease = { heartbeat, isActive: () => isRunning() && !isStale() && !this.closing };
     const groupSize = Math.max(1, this.options.groupSize ?? 1);
-    for (let start = 0; start < batch.messages.length; start += groupSize) {
+    let waitRecorded = 0;
+    for (let start = 0; start < batch.messages.length; ) {
       if (!lease.isActive()) break;
-      const chunk = batch.messages.slice(start, start + groupSize);
+      let chunk = batch.messages.slice(start, start + groupSize);
       const startedAt = Date.now();
-      for (const message of chunk) this.waitTimes.add(startedAt - Number(message.timestamp));
+      for (; waitRecorded < start + chunk.length; waitRecorded++) this.waitTimes.add(startedAt - Number(batch.messages[waitRecorded].timestamp));
       let grouped = false;
-      if (chunk.length > 1) {
-        for (let outageWaits = 1; ; outageWaits++) {
-          const result = await this.processGroup(subscription, batch.topic, batch.partition, chunk);
-          if (result === 'applied') grouped = true;
-          if (typeof result !== 'object') break;
-          // A dependency is down: retry the whole group once it is back (one by one would be slower and no safer).
-          if (!(await this.waitOutOutage(result, outageWaits, lease))) return;
-        }
+      while (chunk.length > 1 && !grouped) {
+        const result = await this.applyGroup(subscription, batch.topic, batch.partition, chunk, lease);
+        if (result === ABANDONED) return;
+        if (result === 'applied') grouped = true;
+        else if (typeof result === 'number') chunk = chunk.slice(0, Math.max(1, result)); // the clean run before an unusual message, or that message alone
+        else break; // a handler failed: one by one
       }
       if (!grouped) {
         for (const message of chunk) {
@@ -318,27 +317,38 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         resolveOffset(chunk[chunk.length - 1].offset);
         await heartbeat();
       }
+      start += chunk.length;
       this.applyTimes.add(Date.now() - startedAt);
+    }
+  }
+
+  /** processGroup, waiting out an outage of a dependency (then the whole group is tried again: one by one would be slower and no safer). */
+  private async applyGroup(subscription: Subscription, topic: string, partition: number, chunk: KafkaMessage[], lease: Lease): Promise<'applied' | 'fallback' | number | typeof ABANDONED> {
+    for (let outageWaits = 1; ; outageWaits++) {
+      const result = await this.processGroup(subscription, topic, partition, chunk);
+      if (typeof result !== 'object') return result;
+      if (!(await this.waitOutOutage(result, outageWaits, lease))) return ABANDONED;
     }
   }
 
   /**
    * Applies a run of messages in one transaction: one inbox statement for the run, then
    * each consecutive stretch of one event type through its batch handler if the service
-   * has one, else event by event. 'fallback' (nothing changed) when the run holds anything
-   * unusual (a parked key, a message that does not decode) or a handler failed: the caller
-   * then takes the messages one by one. An outage is returned as such.
+   * has one, else event by event. Nothing changes when the run holds something unusual (a
+   * parked key, a message that does not decode): its index is returned, and the caller
+   * groups the clean run before it and takes it alone. 'fallback' when a handler failed:
+   * the caller takes the messages one by one. An outage is returned as such.
    */
-  private async processGroup(subscription: Subscription, topic: string, partition: number, messages: KafkaMessage[]): Promise<'applied' | 'fallback' | InfrastructureOutage> {
+  private async processGroup(subscription: Subscription, topic: string, partition: number, messages: KafkaMessage[]): Promise<'applied' | 'fallback' | number | InfrastructureOutage> {
     const parks = subscription.parkOnDeadLetter ?? !subscription.raw;
     const envelopes: EventEnvelope[] = [];
-    for (const message of messages) {
+    for (const [index, message] of messages.entries()) {
       const key = message.key?.toString() ?? '';
-      if (parks && key && this.parkedKeys.has(key)) return 'fallback';
+      if (parks && key && this.parkedKeys.has(key)) return index;
       try {
         envelopes.push(this.decode(subscription, message));
       } catch {
-        return 'fallback';
+        return index;
       }
     }
     const outcomes: Outcome[] = [];
