@@ -4,7 +4,7 @@ import path from 'node:path';
 import { TOPICS } from '@ddp/contracts';
 import type { Encounter, EventEnvelope } from '@ddp/contracts';
 import { createKafka } from '@ddp/platform';
-import { anEncounter, queryDatabase, SERVICE_NAMES, sleep, startStack, TEST_BROKERS, testProducer } from '@ddp/testing';
+import { anEncounter, queryDatabase, SERVICE_NAMES, sleep, startLocalSmtpServer, startLocalWebhookReceiver, startStack, TEST_BROKERS, testProducer } from '@ddp/testing';
 import type { RunningStack, ServiceName } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
 import { postgresStepCommitRate } from './postgres-baseline';
@@ -322,17 +322,31 @@ async function main() {
   const baseline = await postgresStepCommitRate(ADMIN_URL, { clients: 8, seconds: 5 });
   console.log('[bench] baseline', baseline);
 
+  // Notices really go out, as in a deployment: e-mail to an SMTP server and providers' webhooks
+  // to a receiver on loopback (only counted). Without them every delivery failed and was retried.
+  const smtp = await startLocalSmtpServer({ keep: false });
+  const hooks = await startLocalWebhookReceiver(undefined, { keep: false });
   console.log('[bench] starting the stack');
   const stack = await startStack({
     name: 'bench',
     common: { CLOCK_MODE: 'system', LOG_LEVEL: 'warn' },
-    env: PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {},
+    env: {
+      notification: { SMTP_URL: smtp.url },
+      ...(PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {}),
+    },
   });
   const rss = startRssSampler(stack);
   const collector = await startCollector();
   const producer = await testProducer(createKafka(TEST_BROKERS, 'bench-producer'));
   const results: Record<string, unknown> = { conditions, postgresBaseline: baseline };
   try {
+    // The services' own default token (the stack sets none), unless this shell sets another.
+    const endpoint = await fetch(`${stack.urls.notification}/v1/recipient-endpoints`, {
+      method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': process.env.INTERNAL_API_TOKEN ?? 'dev-internal-token' },
+      body: JSON.stringify({ role: 'provider', match: 'default', channel: 'webhook', address: hooks.url, secret: hooks.secret, recordedBy: 'bench' }),
+    });
+    if (!endpoint.ok) throw new Error(`could not set the providers' webhook endpoint: ${endpoint.status} ${await endpoint.text()}`);
+
     // Warm-up with declines (suspected supply): warms intake without using up the few
     // assessment slots before the deadline, which the fixed-rate phase needs to measure
     // encounter → AssessmentScheduled at all.
@@ -406,6 +420,9 @@ async function main() {
     await producer.disconnect().catch(() => undefined);
     await collector.disconnect().catch(() => undefined);
     await stack.stop();
+    results.noticesDelivered = { emails: smtp.received, webhooks: hooks.received };
+    await smtp.stop();
+    await hooks.stop();
   }
   results.totalSeconds = Math.round((Date.now() - t0) / 1000);
   const burstRate = (results.kafkaBurst as { encountersPerSecond: number } | undefined)?.encountersPerSecond ?? 0;

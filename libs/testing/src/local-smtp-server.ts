@@ -14,6 +14,8 @@ export interface LocalSmtpServer {
   url: string;
   port: number;
   messages: ReceivedMail[];
+  /** Messages accepted so far (also when they are not kept). */
+  readonly received: number;
   /** Refuse the next n messages (to `recipient`, if given) with this SMTP reply code (e.g. 451 transient, 550 permanent). */
   refuseNext(n: number, code: number, recipient?: string): void;
   stop(): Promise<void>;
@@ -55,9 +57,13 @@ export function parseMail(raw: string): { headers: Record<string, string>; text:
   return { headers, text: text.replace(/\r\n/g, '\n').trim() };
 }
 
-/** A real SMTP server on loopback (smtp-server), no TLS, no auth: what nodemailer talks to in tests. */
-export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
+/**
+ * A real SMTP server on loopback (smtp-server), no TLS, no auth: what nodemailer talks to in
+ * tests. `keep: false` only counts what it accepts (a benchmark sends tens of thousands).
+ */
+export async function startLocalSmtpServer(options: { keep?: boolean } = {}): Promise<LocalSmtpServer> {
   const messages: ReceivedMail[] = [];
+  let received = 0;
   let refusals: { left: number; code: number; recipient?: string } = { left: 0, code: 0 };
   const server = new SMTPServer({
     secure: false,
@@ -75,6 +81,8 @@ export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
           error.responseCode = refusals.code;
           return callback(error);
         }
+        received++;
+        if (options.keep === false) return callback();
         const raw = Buffer.concat(chunks).toString('utf8');
         const { headers, text } = parseMail(raw);
         messages.push({
@@ -98,6 +106,9 @@ export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
+    get received() {
+      return received;
+    },
     refuseNext(n, code, recipient) {
       refusals = { left: n, code, recipient };
     },

@@ -15,6 +15,8 @@ export interface LocalWebhookReceiver {
   url: string;
   secret: string;
   deliveries: WebhookDelivery[];
+  /** Deliveries received so far (also when they are not kept). */
+  readonly received: number;
   /** Decide the HTTP answer per delivery (default 200); e.g. () => 500 to test retries. */
   respondWith(decide: ((d: WebhookDelivery, index: number) => number) | null): void;
   stop(): Promise<void>;
@@ -27,9 +29,13 @@ export function verifyDdpSignature(secret: string, timestamp: string, raw: strin
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** A provider's or the courts unit's system on loopback: records each signed POST and answers as told. */
-export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-0123456789'): Promise<LocalWebhookReceiver> {
+/**
+ * A provider's or the courts unit's system on loopback: records each signed POST and answers
+ * as told. `keep: false` only counts them (a benchmark sends tens of thousands).
+ */
+export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-0123456789', options: { keep?: boolean } = {}): Promise<LocalWebhookReceiver> {
   const deliveries: WebhookDelivery[] = [];
+  let received = 0;
   let decide: ((d: WebhookDelivery, index: number) => number) | null = null;
   const http = await listenOnLoopback((req, res, raw) => {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : String(v ?? '')]));
@@ -48,13 +54,17 @@ export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-01
       status: 200,
     };
     delivery.status = delivery.signatureValid ? (decide ? decide(delivery, deliveries.length) : 200) : 401;
-    deliveries.push(delivery);
+    received++;
+    if (options.keep !== false) deliveries.push(delivery);
     sendJson(res, delivery.status, { received: delivery.status < 300 });
   });
   return {
     url: `${http.url}/hooks`,
     secret,
     deliveries,
+    get received() {
+      return received;
+    },
     respondWith(fn) {
       decide = fn;
     },

@@ -17,6 +17,10 @@ export class SmtpEmailAdapter implements ChannelAdapter {
       auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
       // A local relay on loopback may offer no certificate worth checking; anything else must.
       tls: { rejectUnauthorized: !['127.0.0.1', 'localhost', '::1'].includes(url.hostname) },
+      // Keep connections open and send one message after another on them: a new connection per
+      // message (connect, greeting, EHLO, QUIT) cost most of a delivery's time and the relay's.
+      pool: true,
+      maxConnections: 5,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 20_000,
