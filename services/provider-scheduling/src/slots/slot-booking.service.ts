@@ -90,16 +90,9 @@ export class SlotBooking {
    */
   async bookEarliestAssessment(manager: EntityManager, provider: Provider, notBefore: Date, notAfter: Date, options: { countWeek: boolean }): Promise<SlotResult> {
     if (notAfter.getTime() <= notBefore.getTime()) return { ok: false, reason: 'no-slot' };
-    await this.ensureAssessmentSlots(manager, provider, ukLocalDate(notBefore), ukLocalDate(notAfter));
-    const candidates: CandidateRow[] = await manager.query(
-      `SELECT id, starts_at, ends_at, local_date::text AS local_date FROM provider_slot
-        WHERE provider_id = $1 AND kind = 'assessment' AND starts_at >= $2 AND ends_at <= $3 AND booked < capacity
-        ORDER BY starts_at, id LIMIT 1000`,
-      [provider.id, notBefore, notAfter],
-    );
     const fullWeeks = new Set<string>();
-    for (const candidate of candidates) {
-      const week = weekStartOf(candidate.local_date);
+    for (const candidate of await this.openAssessmentSlots(manager, provider, notBefore, notAfter)) {
+      const week = weekStartOf(candidate.localDate);
       if (fullWeeks.has(week)) continue;
       if (!(await this.takeSlot(manager, candidate.id))) continue; // taken meanwhile: next one
       if (options.countWeek && !(await this.takeWeek(manager, provider, week))) {
@@ -107,7 +100,7 @@ export class SlotBooking {
         fullWeeks.add(week);
         continue;
       }
-      return { ok: true, slot: { slotId: candidate.id, startsAt: candidate.starts_at, endsAt: candidate.ends_at, countedWeek: options.countWeek ? week : null } };
+      return { ok: true, slot: { slotId: candidate.id, startsAt: candidate.startsAt, endsAt: candidate.endsAt, countedWeek: options.countWeek ? week : null } };
     }
     return { ok: false, reason: fullWeeks.size > 0 ? 'weekly-capacity-reached' : 'no-slot' };
   }
@@ -121,6 +114,17 @@ export class SlotBooking {
     // until this transaction ends, then read what it left, instead of allocating the same
     // places and falling back to one by one. Callers take providers in id order (no deadlock).
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`assessment-booking:${provider.id}`]);
+    const slots = await this.openAssessmentSlots(manager, provider, notBefore, notAfter);
+    const weeks = [...new Set(slots.map((s) => weekStartOf(s.localDate)))];
+    const taken: Array<{ week: string; taken: number }> = weeks.length === 0 ? [] : await manager.query(
+      'SELECT week_start::text AS week, taken FROM provider_week WHERE provider_id = $1 AND week_start = ANY($2::date[])',
+      [provider.id, weeks],
+    );
+    return { slots, weekTaken: new Map(taken.map((t) => [t.week, Number(t.taken)])) };
+  }
+
+  /** Assessment slots with a place left, earliest first (the first 1,000), materialising their days first. */
+  private async openAssessmentSlots(manager: EntityManager, provider: Provider, notBefore: Date, notAfter: Date): Promise<FreeSlot[]> {
     await this.ensureAssessmentSlots(manager, provider, ukLocalDate(notBefore), ukLocalDate(notAfter));
     const rows: Array<CandidateRow & { free: number }> = await manager.query(
       `SELECT id, starts_at, ends_at, local_date::text AS local_date, capacity - booked AS free FROM provider_slot
@@ -128,13 +132,7 @@ export class SlotBooking {
         ORDER BY starts_at, id LIMIT 1000`,
       [provider.id, notBefore, notAfter],
     );
-    const slots = rows.map((r) => ({ id: r.id, startsAt: r.starts_at, endsAt: r.ends_at, localDate: r.local_date, free: Number(r.free) }));
-    const weeks = [...new Set(slots.map((s) => weekStartOf(s.localDate)))];
-    const taken: Array<{ week: string; taken: number }> = weeks.length === 0 ? [] : await manager.query(
-      'SELECT week_start::text AS week, taken FROM provider_week WHERE provider_id = $1 AND week_start = ANY($2::date[])',
-      [provider.id, weeks],
-    );
-    return { slots, weekTaken: new Map(taken.map((t) => [t.week, Number(t.taken)])) };
+    return rows.map((r) => ({ id: r.id, startsAt: r.starts_at, endsAt: r.ends_at, localDate: r.local_date, free: Number(r.free) }));
   }
 
   /**
