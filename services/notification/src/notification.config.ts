@@ -53,6 +53,13 @@ export class NotificationConfig extends ServiceConfig {
   @Transform(toInt) @IsInt() @Min(100) @Max(120_000) NOTIFY_TIMEOUT_MS = 10_000;
   @Transform(toInt) @IsInt() @Min(100) @Max(120_000) CONTACT_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long a delivery may use endpoints and provider contacts it read before (ms): one
+   * read serves many deliveries. A change made through this instance applies at once; one
+   * made through another replica within this time. 0 reads them for every delivery.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300_000) DIRECTORY_CACHE_MS = 5_000;
+
   /** How often the dispatcher looks for notifications whose jobs must be added or removed. */
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000) DISPATCH_POLL_MS = 500;
 }

@@ -302,7 +302,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitFor('ComplianceReviewClosed', r.referralId);
   });
 
-  it('bursts of ReferralCreated and AssessmentScheduled applied in batches exactly as one by one (history, figures, an overtaking event)', async () => {
+  it('bursts of ReferralCreated and AssessmentScheduled applied in batches exactly as one by one (history, figures, an overtaking event, two events of one referral in a run)', async () => {
     const area = `burst-${run}`;
     const referrals = Array.from({ length: 30 }, () => aReferralCreated({ ...SCHEMES.druglink, area }));
     const [overtaken, ...rest] = referrals;
@@ -313,16 +313,33 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await sendEnvelopes(producer, ReferralCreated.topic, referrals.map((r) => envelopeFor(ReferralCreated, r)));
     await waitStatus(overtaken.referralId, 'assessment-scheduled');
     const startsAt = iso(new Date(now().getTime() + HOUR));
-    await sendEnvelopes(producer, AssessmentScheduled.topic, rest.map((r) => envelopeFor(AssessmentScheduled, {
+    // The first five are also rebooked and then assessed straight after, in the same run: each event must see the change before it.
+    const assessed = rest.slice(0, 5);
+    const scheduled = (r: ReferralCreatedData) => envelopeFor(AssessmentScheduled, {
       referralId: r.referralId, appointmentId: assessmentId(r), providerId: r.providerId!, startsAt, endsAt: startsAt, modality: 'phone', deadline: r.assessmentDeadline,
-    })));
+    });
+    await sendEnvelopes(producer, AssessmentScheduled.topic, rest.flatMap((r) => assessed.includes(r)
+      ? [scheduled(r), scheduled(r), envelopeFor(AssessmentCompleted, { referralId: r.referralId, appointmentId: assessmentId(r), completedAt: iso(now()), recordedBy: 'provider-worker-7' })]
+      : [scheduled(r)]));
     await waitUntil(async () => {
-      const rows = await queryDatabase<{ n: number }>(db, "SELECT count(*)::int AS n FROM referral_case WHERE area = $1 AND status = 'assessment-scheduled'", [area]);
-      return rows[0].n === 30;
-    }, 'all 30 cases assessment-scheduled');
+      const rows = await queryDatabase<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM referral_case WHERE area = $1 GROUP BY 1 ORDER BY 1', [area]);
+      return JSON.stringify(rows) === JSON.stringify([{ status: 'assessed', n: 5 }, { status: 'assessment-scheduled', n: 25 }]);
+    }, '25 cases assessment-scheduled and 5 assessed');
     const history = await queryDatabase<{ lifecycle_event: string; n: number }>(db,
       'SELECT h.lifecycle_event, count(*)::int AS n FROM referral_status_history h JOIN referral_case c USING (referral_id) WHERE c.area = $1 GROUP BY 1 ORDER BY 1', [area]);
-    expect(history).toEqual([{ lifecycle_event: 'assessment-scheduled', n: 30 }, { lifecycle_event: 'referral-created', n: 30 }]);
+    expect(history).toEqual([
+      { lifecycle_event: 'assessment-completed', n: 5 }, { lifecycle_event: 'assessment-scheduled', n: 30 }, { lifecycle_event: 'rebooked', n: 5 }, { lifecycle_event: 'referral-created', n: 30 },
+    ]);
+    for (const r of assessed) {
+      const steps = await queryDatabase<{ from_status: string | null; to_status: string }>(db,
+        'SELECT from_status, to_status FROM referral_status_history WHERE referral_id = $1 ORDER BY id', [r.referralId]);
+      expect(steps).toEqual([
+        { from_status: null, to_status: 'referred' }, { from_status: 'referred', to_status: 'assessment-scheduled' },
+        { from_status: 'assessment-scheduled', to_status: 'assessment-scheduled' }, { from_status: 'assessment-scheduled', to_status: 'assessed' },
+      ]);
+    }
+    const firstAssessed = await queryDatabase<{ first_assessed_at: Date | null }>(db, 'SELECT first_assessed_at FROM referral_case WHERE referral_id = $1', [assessed[0].referralId]);
+    expect(firstAssessed[0].first_assessed_at).not.toBeNull();
     const stats = (await getJson(`${service.url}/v1/stats?area=${area}`)).body;
     expect(stats.totals.counts.referrals).toBe(30);
     const after = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents;

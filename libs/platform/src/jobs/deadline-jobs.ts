@@ -25,10 +25,10 @@ export async function scheduleAt<T extends DeadlineJobData>(queue: Queue, clock:
 }
 
 /** Adds many jobs in one round trip (BullMQ addBulk); an id already present is left as it is, as with scheduleAt. */
-export async function scheduleManyAt<T extends DeadlineJobData>(queue: Queue, clock: Clock, jobs: Array<{ name: string; jobId: string; data: T }>): Promise<void> {
+export async function scheduleManyAt<T extends DeadlineJobData>(queue: Queue, clock: Clock, jobs: Array<{ name: string; jobId: string; data: T }>, options: JobsOptions = {}): Promise<void> {
   if (jobs.length === 0) return;
   const now = clock.now().getTime();
-  await queue.addBulk(jobs.map(({ name, jobId, data }) => ({ name, data, opts: { ...JOB_DEFAULTS, jobId, delay: Math.max(0, Date.parse(data.dueAt) - now) } })));
+  await queue.addBulk(jobs.map(({ name, jobId, data }) => ({ name, data, opts: { ...JOB_DEFAULTS, ...options, jobId, delay: Math.max(0, Date.parse(data.dueAt) - now) } })));
 }
 
 /** Moves a deadline: removes the delayed job (if it has not run) and schedules it anew. */

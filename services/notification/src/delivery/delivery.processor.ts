@@ -147,11 +147,9 @@ export class DeliveryProcessor {
   private async recordSent(row: NotificationEntity, to: Extract<Resolution, { kind: 'deliver' }>, via: string, providerMessageId: string | null, durationMs: number): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const attempts = await this.bumpAttempts(m, row.id);
-      await m.update(NotificationEntity, { id: row.id }, {
-        status: 'sent', sentAt: now, updatedAt: now, lastError: null, heldUntil: null, maskedDestination: maskDestination(to.channel, to.address), sentVia: via, providerMessageId,
-      });
-      await this.recordAttempt(m, row, attempts, via, 'sent', null, durationMs, now);
+      const attempts = await this.settle(m, row.id, {
+        status: 'sent', sent_at: now, updated_at: now, last_error: null, held_until: null, masked_destination: maskDestination(to.channel, to.address), sent_via: via, provider_message_id: providerMessageId,
+      }, { channel: row.channel, via, outcome: 'sent', error: null, durationMs, at: now });
       await this.outbox.publish(m, NotificationSent, {
         notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts,
       }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null });
@@ -163,36 +161,54 @@ export class DeliveryProcessor {
     const now = this.clock.now();
     const text = safeText(error, knownValues);
     const final = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await this.dataSource.transaction(async (m) => {
-      const attempts = await this.bumpAttempts(m, row.id);
-      await m.update(NotificationEntity, { id: row.id }, {
-        lastError: text, updatedAt: now, ...(destination ? { maskedDestination: destination } : {}), ...(final ? { status: 'failed' as const, failedAt: now, heldUntil: null } : { status: 'queued' as const }),
-      });
-      await this.recordAttempt(m, row, attempts, this.adapters[row.channel as Channel]?.via ?? null, final ? 'gave-up' : 'failed', text, durationMs, now);
-      if (final) {
+    const changes = {
+      last_error: text, updated_at: now, ...(destination ? { masked_destination: destination } : {}), ...(final ? { status: 'failed', failed_at: now, held_until: null } : { status: 'queued' }),
+    };
+    const attempt = { channel: row.channel, via: this.adapters[row.channel as Channel]?.via ?? null, outcome: final ? 'gave-up' : 'failed', error: text, durationMs, at: now } as const;
+    if (!final) {
+      await this.settle(this.dataSource.manager, row.id, changes, attempt); // one statement: atomic on its own
+    } else {
+      await this.dataSource.transaction(async (m) => {
+        const attempts = await this.settle(m, row.id, changes, attempt);
         await this.outbox.publish(m, NotificationFailed, {
           notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts, error: text,
         }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null });
-      }
-    });
+      });
+    }
     const log = { msg: final ? 'notification failed for good' : 'delivery attempt failed; will retry', notificationId: row.id, template: row.template, channel: row.channel, error: text };
     if (final) this.logger.warn(log, 'DeliveryProcessor');
     else this.logger.log(log, 'DeliveryProcessor');
   }
 
-  private async bumpAttempts(m: EntityManager, id: string): Promise<number> {
-    // TypeORM answers an UPDATE ... RETURNING on Postgres with [rows, affected].
-    const result: unknown[] = await m.query('UPDATE notification SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts', [id]);
-    const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<{ attempts: number }>;
-    return rows[0].attempts;
-  }
-
-  private async recordAttempt(m: EntityManager, row: NotificationEntity, attempt: number, via: string | null, outcome: string, error: string | null, durationMs: number, at: Date): Promise<void> {
-    await m.query(
-      `INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [row.id, attempt, row.channel, via, outcome, error, durationMs, at],
+  /**
+   * Counts the attempt, applies `changes` (notification columns) and logs the attempt, in
+   * one statement (a delivery is several round trips fewer this way). Returns the attempt number.
+   */
+  private async settle(m: EntityManager, id: string, changes: Partial<Record<NotificationColumn, unknown>>, attempt: AttemptRecord): Promise<number> {
+    const columns = Object.keys(changes) as NotificationColumn[];
+    const rows: Array<{ attempt: number }> = await m.query(
+      `WITH counted AS (
+         UPDATE notification SET attempts = attempts + 1${columns.map((c, i) => `, ${c} = $${i + 8}`).join('')} WHERE id = $1 RETURNING attempts
+       )
+       INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at)
+       SELECT $1, attempts, $2, $3, $4, $5, $6, $7 FROM counted RETURNING attempt`,
+      [id, attempt.channel, attempt.via, attempt.outcome, attempt.error, attempt.durationMs, attempt.at, ...columns.map((c) => changes[c])],
     );
+    if (rows.length === 0) throw new Error(`notification ${id} vanished while it was being delivered`);
+    return rows[0].attempt;
   }
+}
+
+/** Columns a delivery result writes (names from the migration; never from input). */
+type NotificationColumn = 'status' | 'sent_at' | 'failed_at' | 'updated_at' | 'last_error' | 'held_until' | 'masked_destination' | 'sent_via' | 'provider_message_id';
+
+interface AttemptRecord {
+  channel: string;
+  via: string | null;
+  outcome: 'sent' | 'failed' | 'gave-up';
+  error: string | null;
+  durationMs: number;
+  at: Date;
 }
 
 function isPermanent(error: unknown): boolean {

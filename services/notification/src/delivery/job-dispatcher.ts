@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, JsonLogger, SERVICE_CONFIG, cancel, scheduleAt } from '@ddp/platform';
+import { Clock, JsonLogger, SERVICE_CONFIG, cancel, scheduleManyAt } from '@ddp/platform';
 import { DataSource } from 'typeorm';
 import type { NotificationConfig } from '../notification.config';
 import { CHANNELS } from '../templates/catalogue';
@@ -120,13 +120,20 @@ export class JobDispatcher {
       const rows: SyncRow[] = await m.query(
         `SELECT id, channel, template, status, due_at FROM notification WHERE needs_sync ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
       );
+      // The rows stay locked until the commit and a worker may take a job the moment it is
+      // added (then wait for that lock): one addBulk per channel keeps the wait short.
+      const due = new Map<string, SyncRow[]>();
       for (const row of rows) {
         if (row.status === 'cancelled') {
           // The row may have moved between channels: remove a waiting job wherever it is.
           for (const channel of CHANNELS) await cancel(this.queues.queue(channel), row.id);
         } else if (PENDING_STATUSES.includes(row.status)) {
-          await scheduleAt(this.queues.queue(row.channel), this.clock, row.template, row.id, { notificationId: row.id, dueAt: new Date(row.due_at).toISOString() }, this.queues.jobOptions());
+          due.set(row.channel, [...(due.get(row.channel) ?? []), row]);
         }
+      }
+      for (const [channel, pending] of due) {
+        const jobs = pending.map((row) => ({ name: row.template, jobId: row.id, data: { notificationId: row.id, dueAt: new Date(row.due_at).toISOString() } }));
+        await scheduleManyAt(this.queues.queue(channel), this.clock, jobs, this.queues.jobOptions());
       }
       if (rows.length) await m.query('UPDATE notification SET needs_sync = false WHERE id = ANY($1)', [rows.map((r) => r.id)]);
       return rows.length;

@@ -56,6 +56,9 @@ const conflict = (code: string, message: string) => new ConflictException({ stat
  */
 @Injectable()
 export class ComplianceService {
+  /** Writes held back while a run of events is applied (inOneWrite), by the run's transaction. */
+  private readonly pendingWrites = new WeakMap<EntityManager, { history: Array<Omit<ReferralStatusHistoryEntity, 'id'>>; cases: Map<string, ReferralCaseEntity> }>();
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
@@ -103,10 +106,10 @@ export class ComplianceService {
     // Scheduling events that overtook these (no order across topics): apply them now, in order.
     const deferred = await m.find(DeferredEventEntity, { where: { referralId: In(created.map((c) => c.rc.referralId)), replayedAt: IsNull() }, order: { id: 'ASC' } });
     const byId = new Map(created.map((c) => [c.rc.referralId, c.rc]));
-    for (const row of deferred) {
-      await this.apply(m, byId.get(row.referralId)!, row.envelope as EventEnvelope);
-      await m.update(DeferredEventEntity, { id: row.id }, { replayedAt: this.clock.now() });
-    }
+    await this.inOneWrite(m, async () => {
+      for (const row of deferred) await this.apply(m, byId.get(row.referralId)!, row.envelope as EventEnvelope);
+    });
+    if (deferred.length) await m.update(DeferredEventEntity, { id: In(deferred.map((d) => d.id)) }, { replayedAt: this.clock.now() });
   }
 
   private newCase(e: EventEnvelope<ReferralCreatedData>, now: Date): ReferralCaseEntity {
@@ -202,13 +205,15 @@ export class ComplianceService {
     await lockReferrals(m, ids);
     const cases = new Map((await m.find(ReferralCaseEntity, { where: { referralId: In(ids) }, order: { referralId: 'ASC' }, lock: { mode: 'pessimistic_write' } })).map((rc) => [rc.referralId, rc]));
     const applied = new Set<string>();
-    for (const e of events) {
-      const referralId = e.data.referralId;
-      // A case an earlier event of the run changed is read again (other writers than apply() may have touched it).
-      const rc = applied.has(referralId) ? await this.load(m, referralId) : cases.get(referralId) ?? null;
-      await this.applyOrDefer(m, rc, e);
-      applied.add(referralId);
-    }
+    await this.inOneWrite(m, async () => {
+      for (const e of events) {
+        const referralId = e.data.referralId;
+        // A case an earlier event of the run changed is read again (other writers than apply() may have touched it).
+        const rc = applied.has(referralId) ? await this.load(m, referralId) : cases.get(referralId) ?? null;
+        await this.applyOrDefer(m, rc, e);
+        applied.add(referralId);
+      }
+    });
   }
 
   private async applyOrDefer(m: EntityManager, rc: ReferralCaseEntity | null, e: EventEnvelope<{ referralId: string }>): Promise<void> {
@@ -735,6 +740,7 @@ export class ComplianceService {
   // ------------------------------------------------------------------------ helpers
 
   private async load(m: EntityManager, referralId: string): Promise<ReferralCaseEntity | null> {
+    await this.flushWrites(m); // what this run changed so far, before the case is read again
     return m.findOne(ReferralCaseEntity, { where: { referralId }, lock: { mode: 'pessimistic_write' } });
   }
 
@@ -756,7 +762,10 @@ export class ComplianceService {
   }
 
   private async history(m: EntityManager, rc: ReferralCaseEntity, from: ReferralStatus | null, to: ReferralStatus, lifecycleEvent: string, cause: Cause) {
-    await m.insert(ReferralStatusHistoryEntity, this.historyRow(rc, from, to, lifecycleEvent, cause));
+    const row = this.historyRow(rc, from, to, lifecycleEvent, cause);
+    const pending = this.pendingWrites.get(m);
+    if (pending) pending.history.push(row);
+    else await m.insert(ReferralStatusHistoryEntity, row);
   }
 
   private historyRow(rc: ReferralCaseEntity, from: ReferralStatus | null, to: ReferralStatus, lifecycleEvent: string, cause: Cause): Omit<ReferralStatusHistoryEntity, 'id'> {
@@ -766,8 +775,47 @@ export class ComplianceService {
   /** Writes what the handlers change on a case (one UPDATE; save() would first read the row back). */
   private async persist(m: EntityManager, rc: ReferralCaseEntity): Promise<void> {
     rc.updatedAt = this.clock.now();
+    const pending = this.pendingWrites.get(m);
+    if (pending) {
+      pending.cases.set(rc.referralId, rc);
+      return;
+    }
     const { status, stage, firstAssessedAt, ending, crimeOutcomeCode, endedAt, updatedAt } = rc;
     await m.update(ReferralCaseEntity, { referralId: rc.referralId }, { status, stage, firstAssessedAt, ending, crimeOutcomeCode, endedAt, updatedAt });
+  }
+
+  /**
+   * Runs `work` (a run of events in one transaction) with its case changes and history rows
+   * held back and written at the end with one statement each, instead of two per event.
+   * Reading a case again (load) writes what is held first, so nothing reads a stale row.
+   */
+  private async inOneWrite(m: EntityManager, work: () => Promise<void>): Promise<void> {
+    this.pendingWrites.set(m, { history: [], cases: new Map() });
+    try {
+      await work();
+      await this.flushWrites(m);
+    } finally {
+      this.pendingWrites.delete(m);
+    }
+  }
+
+  private async flushWrites(m: EntityManager): Promise<void> {
+    const pending = this.pendingWrites.get(m);
+    if (!pending) return;
+    const history = pending.history.splice(0);
+    const cases = [...pending.cases.values()];
+    pending.cases.clear();
+    if (history.length) await m.insert(ReferralStatusHistoryEntity, history);
+    if (cases.length === 0) return;
+    const column = <K extends keyof ReferralCaseEntity>(key: K) => cases.map((rc) => rc[key]);
+    await m.query(
+      `UPDATE referral_case c SET status = v.status, stage = v.stage, first_assessed_at = v.first_assessed_at, ending = v.ending,
+         crime_outcome_code = v.crime_outcome_code, ended_at = v.ended_at, updated_at = v.updated_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[])
+         AS v(referral_id, status, stage, first_assessed_at, ending, crime_outcome_code, ended_at, updated_at)
+       WHERE c.referral_id = v.referral_id`,
+      [column('referralId'), column('status'), column('stage'), column('firstAssessedAt'), column('ending'), column('crimeOutcomeCode'), column('endedAt'), column('updatedAt')],
+    );
   }
 
   private async record(m: EntityManager, rc: ReferralCaseEntity, e: EventEnvelope, a: AttendanceInput): Promise<void> {
