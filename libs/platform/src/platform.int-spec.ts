@@ -149,6 +149,42 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(service.consumer!.groupedCommits - groupedBefore).toBeGreaterThanOrEqual(4);
   });
 
+  it('applies the batches of several partitions in shared transactions, each partition in order; a bad message still costs only itself', async () => {
+    const sendAcrossPartitions = async (label: string, perPartition: number, reasonOf: (partition: number, i: number) => string, malformedAt?: [number, number]) => {
+      const burst = Array.from({ length: 6 }, (_, partition) => Array.from({ length: perPartition }, (_, i) => withdrawn(randomUUID(), reasonOf(partition, i) || `${label}-${partition}-${i}`)));
+      const messages = burst.flatMap((events, partition) => events.map((event, i) => ({
+        key: event.key, partition, value: malformedAt && malformedAt[0] === partition && malformedAt[1] === i ? '{"not": "an envelope"' : JSON.stringify(event),
+      })));
+      await producer.send({ topic: TOPICS.referral, messages });
+      return burst;
+    };
+    const appliedInOrder = async (burst: EventEnvelope[][], bad: EventEnvelope[]) => {
+      const keys = burst.flat().map((e) => e.key);
+      const expected = burst.flat().length - bad.length;
+      await waitUntil(
+        async () => (await queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM probe_effect WHERE referral_id = ANY($1)', [keys]))[0].n === expected,
+        `the ${expected} good events applied`,
+      );
+      for (const e of bad) await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === e.key, 'the bad message dead-lettered');
+      await sleep(300);
+      for (const events of burst) {
+        const good = events.filter((e) => !bad.includes(e));
+        const rows = await queryDatabase<{ event_id: string }>(db, 'SELECT event_id FROM probe_effect WHERE referral_id = ANY($1) ORDER BY id', [good.map((e) => e.key)]);
+        expect(rows.map((r) => r.event_id)).toEqual(good.map((e) => e.eventId));
+      }
+    };
+
+    // Clean heads of all six partitions go together; partition 5 stops at its malformed message, which is dead-lettered alone.
+    const mergedBefore = service.consumer!.mergedGroupCommits;
+    const clean = await sendAcrossPartitions('merge', 20, () => '', [5, 7]);
+    await appliedInOrder(clean, [clean[5][7]]);
+    expect(service.consumer!.mergedGroupCommits).toBeGreaterThan(mergedBefore);
+
+    // A handler that refuses an event inside a shared transaction: it is rolled back and each partition goes on alone.
+    const refusing = await sendAcrossPartitions('refuse', 10, (partition, i) => (partition === 2 && i === 4 ? 'fail-permanent' : ''));
+    await appliedInOrder(refusing, [refusing[2][4]]);
+  });
+
   it('publishes every outbox row after a relay crash between send and mark; consumers apply each once', async () => {
     const dataSource = service.app.get(DataSource);
     const outbox = service.app.get(Outbox);

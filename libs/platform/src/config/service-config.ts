@@ -55,9 +55,10 @@ export class ServiceConfig {
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(1000) CONSUMER_GROUP_SIZE = 200;
 
   /**
-   * Partitions whose batches are applied at the same time. With one broker, kafkajs fetches
-   * every assigned partition at once and fetches again only when all their batches are done:
-   * more in parallel shortens that cycle (the wait of an event that arrives during it).
+   * Partitions applied one by one at the same time, for what a fetch's merged groups left
+   * (a bad message and what follows it, a group whose handler failed). Normally every batch
+   * of a fetch goes into transactions shared across the topic's partitions (applyMerged):
+   * with one broker kafkajs fetches again only when all of them are done.
    */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(64) CONSUMER_PARTITIONS_CONCURRENTLY = 3;
 

@@ -79,8 +79,32 @@ interface Lease {
   isActive(): boolean;
 }
 
+/** A partition's batch being applied: its messages from `next` on are still to do. */
+interface PartitionRun {
+  subscription: Subscription;
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  next: number;
+  /** Messages whose wait (Kafka timestamp to processing) was recorded. */
+  waitRecorded: number;
+  lease: Lease;
+  resolveOffset(offset: string): void;
+}
+
+/** One message of a group transaction, with where it came from. */
+interface GroupEntry {
+  subscription: Subscription;
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+}
+
 /** A message left unhandled and uncommitted (its partition moved, or the consumer stops). */
 const ABANDONED = 'abandoned' as const;
+
+/** More than the partitions a service is assigned (6 per topic), so no batch of a fetch waits for a kafkajs worker. */
+const KAFKAJS_WORKERS = 64;
 
 /** Longest pause between two tries while a dependency is down (below the 30 s session timeout). */
 const OUTAGE_MAX_DELAY_MS = 5000;
@@ -103,6 +127,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private closing = false;
   private groupCommits = 0;
   private readonly batched: Record<string, number> = {};
+  /** Group transactions that took the heads of several partitions at once (applyMerged). */
+  private mergedCommits = 0;
+  /** Batches of a topic handed over by kafkajs in the same turn, waiting to be merged. */
+  private readonly gathering = new Map<string, { runs: PartitionRun[]; done: Promise<void> }>();
+  /** Envelopes already decoded (and validated) for a group, or null for a message that does not decode. */
+  private readonly decoded = new WeakMap<KafkaMessage, EventEnvelope | null>();
+  /** Partitions applied alone at the same time (partitionsConsumedConcurrently). */
+  private readonly aloneSlots: Slots;
   /** From a message's Kafka timestamp to the start of its processing: fetch and queueing. */
   private readonly waitTimes = new LatencyWindow();
   /** Applying a run of a partition's messages (a group transaction, or one by one). */
@@ -115,6 +147,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   constructor(private readonly options: EventConsumerOptions) {
     super();
+    this.aloneSlots = new Slots(options.partitionsConsumedConcurrently ?? 3);
   }
 
   get stats(): Readonly<Record<Outcome, number>> {
@@ -124,6 +157,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   /** Transactions that applied a group of events at once (see groupSize). */
   get groupedCommits(): number {
     return this.groupCommits;
+  }
+
+  /** Group transactions that took the heads of several partitions' batches at once. */
+  get mergedGroupCommits(): number {
+    return this.mergedCommits;
   }
 
   /** Events applied through a batch handler (batchPattern), by type, since start. */
@@ -256,7 +294,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       for (const s of subscriptions) await consumer.subscribe({ topic: s.topic, fromBeginning });
       await consumer.run({
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        // kafkajs hands every batch of a fetch over at once (gather merges them); how many
+        // partitions are then applied alone at the same time is aloneSlots' business.
+        partitionsConsumedConcurrently: KAFKAJS_WORKERS,
         eachBatch: (payload) => this.eachBatch(payload),
       });
     } catch (error) {
@@ -289,17 +329,91 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const subscription = this.options.subscriptions.find((s) => s.topic === batch.topic);
     if (!subscription) return;
-    const lease: Lease = { heartbeat, isActive: () => isRunning() && !isStale() && !this.closing };
-    const groupSize = Math.max(1, this.options.groupSize ?? 1);
-    let waitRecorded = 0;
-    for (let start = 0; start < batch.messages.length; ) {
-      if (!lease.isActive()) break;
-      let chunk = batch.messages.slice(start, start + groupSize);
+    const run: PartitionRun = {
+      subscription, topic: batch.topic, partition: batch.partition, messages: batch.messages, next: 0, waitRecorded: 0,
+      lease: { heartbeat, isActive: () => isRunning() && !isStale() && !this.closing }, resolveOffset,
+    };
+    if (this.groupSize > 1) await this.gather(run);
+    if (run.next >= run.messages.length) return;
+    // What the merged rounds left is applied partition by partition, a few at a time.
+    await this.aloneSlots.acquire();
+    try {
+      await this.applyAlone(run);
+    } finally {
+      this.aloneSlots.release();
+    }
+  }
+
+  /**
+   * Hands a partition's batch to the merged rounds of its topic. kafkajs hands over every
+   * batch of a fetch at once (KAFKAJS_WORKERS): those that arrive
+   * before the next turn of the event loop are applied together, so a fetch of six
+   * partitions costs one transaction instead of six. Resolves when the rounds are over;
+   * whatever they left (an unusual message and what follows it) the caller applies alone.
+   */
+  private gather(run: PartitionRun): Promise<void> {
+    let pending = this.gathering.get(run.topic);
+    if (!pending) {
+      const runs: PartitionRun[] = [];
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.gathering.delete(run.topic);
+        return this.applyMerged(runs);
+      });
+      pending = { runs, done };
+      this.gathering.set(run.topic, pending);
+    }
+    pending.runs.push(run);
+    return pending.done;
+  }
+
+  /**
+   * Rounds of one transaction each over the clean heads of several partitions' batches (at
+   * most groupSize events in all; each partition's events keep their order). It stops as
+   * soon as fewer than two partitions have a clean head, or a round does not apply (a
+   * handler failed, a dependency is down): each partition then goes on alone, where the
+   * usual grouping, retries, dead letters and outage waits apply.
+   */
+  private async applyMerged(runs: PartitionRun[]): Promise<void> {
+    for (;;) {
+      const taken: Array<{ run: PartitionRun; count: number }> = [];
+      const entries: GroupEntry[] = [];
+      let room = this.groupSize;
+      for (const run of runs) {
+        if (!run.lease.isActive()) continue;
+        let count = 0;
+        while (room > 0 && run.next + count < run.messages.length && this.isClean(run.subscription, run.messages[run.next + count])) {
+          entries.push({ subscription: run.subscription, topic: run.topic, partition: run.partition, message: run.messages[run.next + count] });
+          count++;
+          room--;
+        }
+        if (count > 0) taken.push({ run, count });
+      }
+      if (taken.length < 2) return;
       const startedAt = Date.now();
-      for (; waitRecorded < start + chunk.length; waitRecorded++) this.waitTimes.add(startedAt - Number(batch.messages[waitRecorded].timestamp));
+      for (const { run, count } of taken) this.recordWaits(run, run.next + count, startedAt);
+      const result = await this.processGroup(entries);
+      if (result !== 'applied') return;
+      this.mergedCommits++;
+      for (const { run, count } of taken) {
+        run.next += count;
+        run.resolveOffset(run.messages[run.next - 1].offset);
+      }
+      for (const { run } of taken) await run.lease.heartbeat();
+      this.applyTimes.add(Date.now() - startedAt);
+    }
+  }
+
+  /** A partition's batch from `run.next` on: consecutive clean messages grouped, the rest one by one. */
+  private async applyAlone(run: PartitionRun): Promise<void> {
+    const { subscription, topic, partition, messages, lease } = run;
+    while (run.next < messages.length) {
+      if (!lease.isActive()) return;
+      let chunk = messages.slice(run.next, run.next + this.groupSize);
+      const startedAt = Date.now();
+      this.recordWaits(run, run.next + chunk.length, startedAt);
       let grouped = false;
       while (chunk.length > 1 && !grouped) {
-        const result = await this.applyGroup(subscription, batch.topic, batch.partition, chunk, lease);
+        const result = await this.applyGroup(subscription, topic, partition, chunk, lease);
         if (result === ABANDONED) return;
         if (result === 'applied') grouped = true;
         else if (typeof result === 'number') chunk = chunk.slice(0, Math.max(1, result)); // the clean run before an unusual message, or that message alone
@@ -308,24 +422,33 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       if (!grouped) {
         for (const message of chunk) {
           if (!lease.isActive()) return;
-          const outcome = await this.processMessage(subscription, batch.topic, batch.partition, message, lease);
+          const outcome = await this.processMessage(subscription, topic, partition, message, lease);
           if (outcome === ABANDONED) return;
-          resolveOffset(message.offset);
-          await heartbeat();
+          run.resolveOffset(message.offset);
+          await lease.heartbeat();
         }
       } else {
-        resolveOffset(chunk[chunk.length - 1].offset);
-        await heartbeat();
+        run.resolveOffset(chunk[chunk.length - 1].offset);
+        await lease.heartbeat();
       }
-      start += chunk.length;
+      run.next += chunk.length;
       this.applyTimes.add(Date.now() - startedAt);
     }
+  }
+
+  /** From each message's Kafka timestamp to `startedAt`, once per message (up to index `upTo`). */
+  private recordWaits(run: PartitionRun, upTo: number, startedAt: number): void {
+    for (; run.waitRecorded < upTo; run.waitRecorded++) this.waitTimes.add(startedAt - Number(run.messages[run.waitRecorded].timestamp));
+  }
+
+  private get groupSize(): number {
+    return Math.max(1, this.options.groupSize ?? 1);
   }
 
   /** processGroup, waiting out an outage of a dependency (then the whole group is tried again: one by one would be slower and no safer). */
   private async applyGroup(subscription: Subscription, topic: string, partition: number, chunk: KafkaMessage[], lease: Lease): Promise<'applied' | 'fallback' | number | typeof ABANDONED> {
     for (let outageWaits = 1; ; outageWaits++) {
-      const result = await this.processGroup(subscription, topic, partition, chunk);
+      const result = await this.processGroup(chunk.map((message) => ({ subscription, topic, partition, message })));
       if (typeof result !== 'object') return result;
       if (!(await this.waitOutOutage(result, outageWaits, lease))) return ABANDONED;
     }
@@ -333,23 +456,19 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   /**
    * Applies a run of messages in one transaction: one inbox statement for the run, then
-   * each consecutive stretch of one event type through its batch handler if the service
-   * has one, else event by event. Nothing changes when the run holds something unusual (a
-   * parked key, a message that does not decode): its index is returned, and the caller
-   * groups the clean run before it and takes it alone. 'fallback' when a handler failed:
-   * the caller takes the messages one by one. An outage is returned as such.
+   * each consecutive stretch of one event type (and topic) through its batch handler if the
+   * service has one, else event by event. The run is one partition's, or the clean heads of
+   * several partitions of a topic (applyMerged). Nothing changes when the run holds
+   * something unusual (a parked key, a message that does not decode): its index is
+   * returned, and the caller groups the clean run before it and takes it alone. 'fallback'
+   * when a handler failed: the caller takes the messages one by one. An outage is returned as such.
    */
-  private async processGroup(subscription: Subscription, topic: string, partition: number, messages: KafkaMessage[]): Promise<'applied' | 'fallback' | number | InfrastructureOutage> {
-    const parks = subscription.parkOnDeadLetter ?? !subscription.raw;
+  private async processGroup(entries: GroupEntry[]): Promise<'applied' | 'fallback' | number | InfrastructureOutage> {
     const envelopes: EventEnvelope[] = [];
-    for (const [index, message] of messages.entries()) {
-      const key = message.key?.toString() ?? '';
-      if (parks && key && this.parkedKeys.has(key)) return index;
-      try {
-        envelopes.push(this.decode(subscription, message));
-      } catch {
-        return index;
-      }
+    for (const [index, { subscription, message }] of entries.entries()) {
+      const envelope = this.isClean(subscription, message) ? this.decoded.get(message) : null;
+      if (!envelope) return index;
+      envelopes.push(envelope);
     }
     const outcomes: Outcome[] = [];
     const batchedNow: Record<string, number> = {};
@@ -369,16 +488,19 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
             continue;
           }
           const eventType = envelopes[i].eventType;
+          const { topic, partition } = entries[i];
           const batchHandler = this.getHandlerByPattern(batchPattern(eventType));
           if (batchHandler) {
             // The stretch of new events of this type; duplicates inside it are skipped, which keeps the order of what is applied.
             const stretch: EventEnvelope[] = [];
+            const partitions = new Set<number>();
             let j = i;
-            for (; j < envelopes.length && envelopes[j].eventType === eventType; j++) {
+            for (; j < envelopes.length && envelopes[j].eventType === eventType && entries[j].topic === topic; j++) {
               if (fresh[j]) stretch.push(envelopes[j]);
+              partitions.add(entries[j].partition);
               outcomes.push(fresh[j] ? 'processed' : 'duplicate');
             }
-            const context = new EventBatchContext({ envelopes: stretch, manager, outbox: this.options.outbox, topic, partition });
+            const context = new EventBatchContext({ envelopes: stretch, manager, outbox: this.options.outbox, topic, partitions: [...partitions] });
             await lastValueFrom(this.transformToObservable(await batchHandler(stretch, context)), { defaultValue: undefined });
             batchedNow[eventType] = (batchedNow[eventType] ?? 0) + stretch.length;
             i = j;
@@ -388,7 +510,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           const handler = this.getHandlerByPattern(eventType)!;
           const log = { correlationId: envelope.correlationId, eventId: envelope.eventId, eventType, referralId: envelope.key };
           await RequestContext.run(log, async () => {
-            const context = new EventContext({ envelope, manager, outbox: this.options.outbox, topic, partition, offset: messages[i].offset, attempt: 1 });
+            const context = new EventContext({ envelope, manager, outbox: this.options.outbox, topic, partition, offset: entries[i].message.offset, attempt: 1 });
             await lastValueFrom(this.transformToObservable(await handler(envelope, context)), { defaultValue: undefined });
           });
           outcomes.push('processed');
@@ -398,13 +520,30 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     } catch (error) {
       const outage = isPermanentError(error) ? null : infrastructureOutage(error);
       if (outage) return outage;
-      this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: messages.length, error: describeError(error) }, 'EventConsumer');
+      this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: entries.length, error: describeError(error) }, 'EventConsumer');
       return 'fallback';
     }
     outcomes.forEach((o) => this.count(o));
     for (const [type, n] of Object.entries(batchedNow)) this.batched[type] = (this.batched[type] ?? 0) + n;
     this.groupCommits++;
     return 'applied';
+  }
+
+  /**
+   * Whether a message can go into a group: it decodes (the envelope is kept for processGroup,
+   * so it is validated once) and its key is not parked.
+   */
+  private isClean(subscription: Subscription, message: KafkaMessage): boolean {
+    const key = message.key?.toString() ?? '';
+    if ((subscription.parkOnDeadLetter ?? !subscription.raw) && key && this.parkedKeys.has(key)) return false;
+    if (!this.decoded.has(message)) {
+      try {
+        this.decoded.set(message, this.decode(subscription, message));
+      } catch {
+        this.decoded.set(message, null);
+      }
+    }
+    return this.decoded.get(message) !== null;
   }
 
   private hasHandler(eventType: string): boolean {
@@ -446,7 +585,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
     let envelope: EventEnvelope;
     try {
-      envelope = this.decode(subscription, message);
+      envelope = this.decoded.get(message) ?? this.decode(subscription, message);
     } catch (error) {
       return this.count(await this.deadLetter(subscription, topic, partition, message, error, 1, 'contract-violation', lease));
     }
@@ -633,6 +772,30 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private count(outcome: Outcome): Outcome {
     this.counters[outcome]++;
     return outcome;
+  }
+}
+
+/** A counting semaphore: at most `size` holders at once, the others wait in arrival order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
   }
 }
 

@@ -60,7 +60,8 @@ export interface EventBatchContextArgs {
   manager: EntityManager;
   outbox: Outbox;
   topic: string;
-  partition: number;
+  /** The partitions the events came from (a group may take several partitions' batches at once). */
+  partitions: number[];
 }
 
 /**
@@ -87,8 +88,8 @@ export class EventBatchContext extends BaseRpcContext<EventBatchContextArgs> {
     return this.args.topic;
   }
 
-  get partition(): number {
-    return this.args.partition;
+  get partitions(): number[] {
+    return this.args.partitions;
   }
 }
 
