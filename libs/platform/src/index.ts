@@ -14,6 +14,7 @@ export * from './kafka/event-consumer.server';
 export * from './jobs/deadline-jobs';
 export * from './health/health.service';
 export * from './http/validation';
+export * from './http/http-client';
 export * from './platform.tokens';
 export * from './platform.module';
 export * from './consumer-registry';

@@ -1,3 +1,4 @@
+import { httpRequest, type HttpResponse } from '@ddp/platform';
 import type { ChannelAdapter, DeliveryReceipt, OutgoingMessage } from './channel-adapter';
 import { isRetryableStatus, permanentFailure, transientFailure } from './delivery-error';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature';
@@ -21,9 +22,9 @@ export class WebhookAdapter implements ChannelAdapter {
     if (!message.secret) throw permanentFailure('no signing secret configured for this webhook', 'webhook-unsigned');
     const body = JSON.stringify(message.json ?? { message: message.body });
     const timestamp = String(this.wallClockSeconds());
-    let res: Response;
+    let res: HttpResponse;
     try {
-      res = await fetch(message.to, {
+      res = await httpRequest(message.to, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -32,13 +33,12 @@ export class WebhookAdapter implements ChannelAdapter {
           [SIGNATURE_HEADER]: signWebhook(message.secret, timestamp, body),
         },
         body,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (error) {
       throw transientFailure(`webhook unreachable (${(error as Error).name}: ${(error as Error).message})`.slice(0, 400), 'webhook-unreachable');
     }
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.ok) return { providerMessageId: `HTTP ${res.status}` };
+    if (res.status >= 200 && res.status <= 299) return { providerMessageId: `HTTP ${res.status}` };
     const text = `webhook answered HTTP ${res.status}`;
     throw isRetryableStatus(res.status) ? transientFailure(text, 'webhook-unavailable') : permanentFailure(text, 'webhook-refused');
   }

@@ -1,3 +1,4 @@
+import { httpRequest, type HttpResponse } from '@ddp/platform';
 import { permanentFailure, transientFailure } from '../channels/delivery-error';
 
 /**
@@ -29,9 +30,9 @@ export class ReferralContactClient implements ContactSource {
 
   async fetchContact(referralId: string): Promise<ContactDetails> {
     const url = `${this.baseUrl.replace(/\/$/, '')}/internal/v1/referrals/${encodeURIComponent(referralId)}/contact`;
-    let res: Response;
+    let res: HttpResponse;
     try {
-      res = await fetch(url, { headers: { 'x-internal-token': this.token, accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await httpRequest(url, { headers: { 'x-internal-token': this.token, accept: 'application/json' }, timeoutMs: this.timeoutMs });
     } catch (error) {
       throw transientFailure(`referral contact service unreachable (${(error as Error).name})`, 'contact-unavailable');
     }
@@ -41,11 +42,20 @@ export class ReferralContactClient implements ContactSource {
     if (res.status === 401 || res.status === 403) {
       throw permanentFailure(`the referral service refused the internal token (HTTP ${res.status})`, 'contact-forbidden');
     }
-    if (!res.ok) throw transientFailure(`referral contact service answered HTTP ${res.status}`, 'contact-unavailable');
-    const body = (await res.json().catch(() => null)) as Partial<ContactDetails> | null;
-    if (!body || typeof body !== 'object' || typeof body.shortRef !== 'string') {
+    if (res.status < 200 || res.status > 299) throw transientFailure(`referral contact service answered HTTP ${res.status}`, 'contact-unavailable');
+    const body = parseObject(res.body) as Partial<ContactDetails> | null;
+    if (!body || typeof body.shortRef !== 'string') {
       throw transientFailure('referral contact service answered without a shortRef', 'contact-malformed');
     }
     return { ...body, referralId, shortRef: body.shortRef, contact: { ...(body.contact ?? {}) } } as ContactDetails;
+  }
+}
+
+function parseObject(body: Buffer): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
