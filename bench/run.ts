@@ -329,7 +329,8 @@ async function main() {
   console.log('[bench] starting the stack');
   const stack = await startStack({
     name: 'bench',
-    common: { CLOCK_MODE: 'system', LOG_LEVEL: 'warn' },
+    // The production defaults where the test stack shortens them (its 100 ms outbox poll is for tests).
+    common: { CLOCK_MODE: 'system', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' },
     env: {
       notification: { SMTP_URL: smtp.url },
       ...(PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {}),

@@ -91,11 +91,12 @@ export class OutboxRelay {
   /** One batch: lock, send, mark, commit. Returns rows sent (0 if another replica holds the lock). */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
-      if (!locked) return 0;
+      // The lock and the rows in one round trip: no rows when another replica holds the lock.
       const rows: OutboxRow[] = await manager.query(
-        'SELECT id, topic, message_key, payload, headers FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT $1',
-        [this.options.batchSize],
+        `WITH relay AS (SELECT pg_try_advisory_xact_lock($2) AS locked)
+         SELECT o.id, o.topic, o.message_key, o.payload, o.headers FROM relay, outbox_message o
+          WHERE relay.locked AND o.published_at IS NULL ORDER BY o.id LIMIT $1`,
+        [this.options.batchSize, RELAY_LOCK],
       );
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
