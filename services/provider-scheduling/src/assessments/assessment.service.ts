@@ -140,14 +140,20 @@ export class AssessmentService implements OnModuleInit {
       byProvider.set(first.id, group);
     });
 
+    // Every provider's free places read, allocated in memory and taken with a few statements for the whole run.
+    const groups = [...byProvider.values()].sort((a, b) => (a.provider.id < b.provider.id ? -1 : 1));
+    const capacities = await this.slots.freeAssessmentCapacities(manager, groups.map(({ provider, indexes }) => ({
+      provider, notBefore, notAfter: new Date(Math.max(...indexes.map((i) => referrals[i].assessmentDeadline.getTime()))),
+    })));
+    const allocations = groups.map(({ provider, indexes }) => {
+      const { slots, weekTaken } = capacities.get(provider.id)!;
+      return { provider, indexes, allocation: allocateEarliest(indexes.map((i) => ({ notBefore, deadline: referrals[i].assessmentDeadline })), slots, weekTaken, this.directory.profile(provider.id).weeklyCapacity) };
+    });
+    if (!(await this.slots.takeAllocations(manager, allocations, true))) {
+      throw new Error(`assessment places with ${groups.map((g) => g.provider.id).join(', ')} were taken by another booking meanwhile; booking one by one`);
+    }
     const booked: Array<{ index: number; provider: Provider; slot: FreeSlot }> = [];
-    for (const { provider, indexes } of [...byProvider.values()].sort((a, b) => (a.provider.id < b.provider.id ? -1 : 1))) {
-      const latest = new Date(Math.max(...indexes.map((i) => referrals[i].assessmentDeadline.getTime())));
-      const { slots, weekTaken } = await this.slots.freeAssessmentCapacity(manager, provider, notBefore, latest);
-      const allocation = allocateEarliest(indexes.map((i) => ({ notBefore, deadline: referrals[i].assessmentDeadline })), slots, weekTaken, this.directory.profile(provider.id).weeklyCapacity);
-      if (!(await this.slots.takeAllocation(manager, provider, allocation, true))) {
-        throw new Error(`assessment places with ${provider.id} were taken by another booking meanwhile; booking one by one`);
-      }
+    for (const { provider, indexes, allocation } of allocations) {
       allocation.slots.forEach((slot, k) => (slot ? booked.push({ index: indexes[k], provider, slot }) : oneByOne.push(indexes[k])));
     }
 

@@ -226,6 +226,41 @@ describe('provider-scheduling: booking the assessment', () => {
     }
   });
 
+  it('books a burst for several providers at once: each provider\'s slots and week counted on their own, none overbooked', async () => {
+    // Monday 28 January: a fresh week. Three youth services (10 referrals a week each) get 13 each; Druglink gets 20 adults.
+    clock.set(new Date('2030-01-28T09:05:00Z'));
+    const youthAreas = ['wycombe', 'milton-keynes', 'cherwell-west-oxfordshire'];
+    const youths = youthAreas.map((area) => Array.from({ length: 13 }, () => referralCreatedAt('2030-01-28T09:00:00Z', { area, ageBand: 'youth' })));
+    const adults = Array.from({ length: 20 }, () => referralCreatedAt('2030-01-28T09:00:00Z', { area: 'oxford', ageBand: 'adult' }));
+    // Interleaved, so every Kafka batch holds referrals of several providers.
+    const burst = Array.from({ length: 20 }, (_, i) => [...youths.map((list) => list[i]), adults[i]]).flat().filter(Boolean);
+    const before = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.ReferralCreated ?? 0;
+    await sendEnvelopes(producer, TOPICS.referral, burst);
+    const outcomes = await waitUntil(() => {
+      const got = burst.map((r) => tap.events('AssessmentScheduled', r.key)[0] ?? tap.events('AssessmentEscalated', r.key)[0]);
+      return got.every(Boolean) ? got : undefined;
+    }, 'every referral scheduled or escalated');
+    expect((await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.ReferralCreated - before).toBeGreaterThan(30);
+    const typeOf = (key: string) => outcomes[burst.findIndex((r) => r.key === key)].eventType;
+    for (const [k, area] of youthAreas.entries()) {
+      const provider = `${area}-youth-substance-misuse-service`;
+      expect(youths[k].filter((r) => typeOf(r.key) === 'AssessmentScheduled')).toHaveLength(10);
+      expect(await queryDatabase(db, 'SELECT taken FROM provider_week WHERE provider_id = $1 AND week_start = $2', [provider, '2030-01-28'])).toEqual([{ taken: 10 }]);
+      const booked = await queryDatabase<{ n: number }>(db, "SELECT coalesce(sum(booked), 0)::int AS n FROM provider_slot WHERE provider_id = $1 AND local_date BETWEEN '2030-01-28' AND '2030-02-03'", [provider]);
+      expect(booked).toEqual([{ n: 10 }]);
+    }
+    const escalations = outcomes.filter((e) => e.eventType === 'AssessmentEscalated') as Array<EventEnvelope<AssessmentEscalatedData>>;
+    expect(escalations.map((e) => e.data.reason)).toEqual(Array(9).fill('provider-weekly-capacity-reached'));
+    expect(adults.every((r) => typeOf(r.key) === 'AssessmentScheduled')).toBe(true);
+    expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'druglink' AND week_start = '2030-01-28'")).toEqual([{ taken: 20 }]);
+    // Each slot counts exactly its appointments.
+    const slots = await queryDatabase<{ n: number }>(db, `
+      SELECT count(*)::int AS n FROM provider_slot s
+       WHERE s.local_date BETWEEN '2030-01-28' AND '2030-02-03' AND s.kind = 'assessment'
+         AND s.booked <> (SELECT count(*) FROM appointment a WHERE a.slot_id = s.id AND a.status = 'booked')`);
+    expect(slots).toEqual([{ n: 0 }]);
+  });
+
   it('cancels the open appointment, gives its places back and drops its job when the referral is withdrawn', async () => {
     clock.set(new Date('2030-01-08T09:05:00Z'));
     const referral = referralCreatedAt('2030-01-08T09:00:00Z', { area: 'bracknell-forest', ageBand: 'youth' });

@@ -16,6 +16,17 @@ export interface TakenSlot {
   countedWeek: string | null;
 }
 
+export interface CapacityRequest {
+  provider: Provider;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface ProviderCapacity {
+  slots: FreeSlot[];
+  weekTaken: Map<string, number>;
+}
+
 export type SlotFailure = 'no-slot' | 'weekly-capacity-reached' | 'slot-full' | 'not-a-slot';
 export type SlotResult = { ok: true; slot: TakenSlot } | { ok: false; reason: SlotFailure };
 
@@ -106,21 +117,62 @@ export class SlotBooking {
   }
 
   /**
-   * The free assessment slots of a provider between two instants, with the weekly capacity
-   * already taken in their weeks: what allocateEarliest needs to book many at once.
+   * The free assessment slots of several providers between two instants each, with the
+   * weekly capacity already taken in their weeks: what allocateEarliest needs to book many
+   * at once. Four statements whatever the number of providers (more only the first time a
+   * day's slots are materialised).
    */
-  async freeAssessmentCapacity(manager: EntityManager, provider: Provider, notBefore: Date, notAfter: Date): Promise<{ slots: FreeSlot[]; weekTaken: Map<string, number> }> {
+  async freeAssessmentCapacities(manager: EntityManager, wanted: CapacityRequest[]): Promise<Map<string, ProviderCapacity>> {
+    const result = new Map<string, ProviderCapacity>();
+    if (wanted.length === 0) return result;
+    const ids = wanted.map((w) => w.provider.id);
     // Concurrent batches (other partitions) want the same earliest slots: they queue here
     // until this transaction ends, then read what it left, instead of allocating the same
-    // places and falling back to one by one. Callers take providers in id order (no deadlock).
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`assessment-booking:${provider.id}`]);
-    const slots = await this.openAssessmentSlots(manager, provider, notBefore, notAfter);
-    const weeks = [...new Set(slots.map((s) => weekStartOf(s.localDate)))];
-    const taken: Array<{ week: string; taken: number }> = weeks.length === 0 ? [] : await manager.query(
-      'SELECT week_start::text AS week, taken FROM provider_week WHERE provider_id = $1 AND week_start = ANY($2::date[])',
-      [provider.id, weeks],
+    // places and falling back to one by one. Taken in id order, so two batches cannot deadlock.
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtext('assessment-booking:' || id)) FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS ids`,
+      [ids],
     );
-    return { slots, weekTaken: new Map(taken.map((t) => [t.week, Number(t.taken)])) };
+    await this.ensureAssessmentSlotsMany(manager, wanted.map((w) => ({ provider: w.provider, fromDate: ukLocalDate(w.notBefore), toDate: ukLocalDate(w.notAfter) })));
+    const rows: Array<CandidateRow & { provider_id: string; free: number }> = await manager.query(
+      `SELECT w.provider_id, s.id, s.starts_at, s.ends_at, s.local_date::text AS local_date, s.capacity - s.booked AS free
+         FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(provider_id, not_before, not_after)
+         CROSS JOIN LATERAL (
+           SELECT id, starts_at, ends_at, local_date, capacity, booked FROM provider_slot
+            WHERE provider_id = w.provider_id AND kind = 'assessment' AND starts_at >= w.not_before AND ends_at <= w.not_after AND booked < capacity
+            ORDER BY starts_at, id LIMIT 1000
+         ) AS s`,
+      [ids, wanted.map((w) => w.notBefore), wanted.map((w) => w.notAfter)],
+    );
+    for (const id of ids) result.set(id, { slots: [], weekTaken: new Map() });
+    for (const r of rows) {
+      result.get(r.provider_id)!.slots.push({ id: r.id, startsAt: r.starts_at, endsAt: r.ends_at, localDate: r.local_date, free: Number(r.free) });
+    }
+    const weeks = [...result].flatMap(([id, c]) => [...new Set(c.slots.map((slot) => weekStartOf(slot.localDate)))].map((week) => ({ id, week })));
+    if (weeks.length > 0) {
+      const taken: Array<{ provider_id: string; week: string; taken: number }> = await manager.query(
+        `SELECT w.provider_id, w.week_start::text AS week, w.taken FROM provider_week w
+          JOIN unnest($1::text[], $2::date[]) AS v(provider_id, week_start) ON v.provider_id = w.provider_id AND v.week_start = w.week_start`,
+        [weeks.map((w) => w.id), weeks.map((w) => w.week)],
+      );
+      for (const t of taken) result.get(t.provider_id)!.weekTaken.set(t.week, Number(t.taken));
+    }
+    return result;
+  }
+
+  /** ensureAssessmentSlots for several providers: one read of the days already materialised. */
+  private async ensureAssessmentSlotsMany(manager: EntityManager, wanted: Array<{ provider: Provider; fromDate: string; toDate: string }>): Promise<void> {
+    const spans = wanted.filter((w) => w.toDate >= w.fromDate);
+    if (spans.length === 0) return;
+    const existing: Array<{ provider_id: string; d: string }> = await manager.query(
+      `SELECT provider_id, local_date::text AS d FROM provider_slot_day
+        WHERE kind = 'assessment' AND provider_id = ANY($1::text[]) AND local_date BETWEEN $2 AND $3`,
+      [spans.map((w) => w.provider.id), spans.map((w) => w.fromDate).sort()[0], spans.map((w) => w.toDate).sort().reverse()[0]],
+    );
+    const have = new Set(existing.map((r) => `${r.provider_id}|${r.d}`));
+    for (const w of spans) {
+      if (datesBetween(w.fromDate, w.toDate).some((d) => !have.has(`${w.provider.id}|${d}`))) await this.ensureAssessmentSlots(manager, w.provider, w.fromDate, w.toDate);
+    }
   }
 
   /** Assessment slots with a place left, earliest first (the first 1,000), materialising their days first. */
@@ -136,31 +188,35 @@ export class SlotBooking {
   }
 
   /**
-   * Takes the places of an allocation (allocateEarliest) in two statements, slots locked in
-   * the same order as single bookings take them. False when another booking took any of
-   * them meanwhile: the caller must then roll back and book one by one.
+   * Takes the places of several providers' allocations (allocateEarliest) in two statements,
+   * slots locked in the same order as single bookings take them. False when another booking
+   * took any of them meanwhile: the caller must then roll back and book one by one.
    */
-  async takeAllocation(manager: EntityManager, provider: Provider, allocation: Allocation, countWeek: boolean): Promise<boolean> {
-    if (allocation.perSlot.size === 0) return true;
-    const slotIds = [...allocation.perSlot.keys()];
+  async takeAllocations(manager: EntityManager, allocations: Array<{ provider: Provider; allocation: Allocation }>, countWeek: boolean): Promise<boolean> {
+    const perSlot = allocations.flatMap(({ allocation }) => [...allocation.perSlot]);
+    if (perSlot.length === 0) return true;
     const slotRows = returnedRows(await manager.query(
       `WITH wanted AS (
          SELECT s.id, v.n FROM provider_slot s JOIN unnest($1::uuid[], $2::int[]) AS v(id, n) ON v.id = s.id
           ORDER BY s.starts_at, s.id FOR UPDATE OF s
        )
        UPDATE provider_slot s SET booked = s.booked + w.n FROM wanted w WHERE s.id = w.id AND s.booked + w.n <= s.capacity RETURNING s.id`,
-      [slotIds, slotIds.map((id) => allocation.perSlot.get(id)!)],
+      [perSlot.map(([id]) => id), perSlot.map(([, n]) => n)],
     ));
-    if (slotRows.length !== slotIds.length) return false;
-    if (!countWeek || allocation.perWeek.size === 0) return true;
-    const weeks = [...allocation.perWeek.keys()].sort();
-    const capacity = this.directory.profile(provider.id).weeklyCapacity;
+    if (slotRows.length !== perSlot.length) return false;
+    if (!countWeek) return true;
+    const weeks = allocations
+      .flatMap(({ provider, allocation }) => [...allocation.perWeek].map(([week, n]) => ({ provider: provider.id, week, n, capacity: this.directory.profile(provider.id).weeklyCapacity })))
+      .sort((a, b) => (a.provider === b.provider ? (a.week < b.week ? -1 : 1) : a.provider < b.provider ? -1 : 1));
+    if (weeks.length === 0) return true;
     const weekRows = returnedRows(await manager.query(
-      `INSERT INTO provider_week (provider_id, week_start, taken)
-       SELECT $1, v.week, v.n FROM unnest($2::date[], $3::int[]) AS v(week, n) WHERE v.n <= $4
-       ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + EXCLUDED.taken WHERE provider_week.taken + EXCLUDED.taken <= $4
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[]) AS v(provider_id, week_start, n, capacity))
+       INSERT INTO provider_week (provider_id, week_start, taken)
+       SELECT provider_id, week_start, n FROM v WHERE n <= capacity
+       ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + EXCLUDED.taken
+        WHERE provider_week.taken + EXCLUDED.taken <= (SELECT v.capacity FROM v WHERE v.provider_id = provider_week.provider_id AND v.week_start = provider_week.week_start)
        RETURNING week_start`,
-      [provider.id, weeks, weeks.map((w) => allocation.perWeek.get(w)!), capacity],
+      [weeks.map((w) => w.provider), weeks.map((w) => w.week), weeks.map((w) => w.n), weeks.map((w) => w.capacity)],
     ));
     return weekRows.length === weeks.length;
   }
