@@ -9,7 +9,6 @@ import { DiversionHistoryService } from '../history/diversion-history.service';
 import { explainReason } from '../intake/decline-reasons';
 import { TimelineService } from '../timeline/timeline.service';
 import { TimelineEntryEntity } from '../timeline/timeline-entry.entity';
-import { ReferralPersonEntity } from './referral-person.entity';
 import { ReferralEntity } from './referral.entity';
 import type { ContactView, ReferralSummaryView, ReferralView, WithdrawalView } from './referral.views';
 
@@ -128,9 +127,14 @@ export class ReferralsService {
    * send time, so an erased or corrected detail is never sent from a stale copy).
    */
   async contact(referralId: string): Promise<ContactView> {
-    const referral = await this.dataSource.getRepository(ReferralEntity).findOneBy({ id: referralId });
-    const person = referral && (await this.dataSource.getRepository(ReferralPersonEntity).findOneBy({ referralId }));
-    if (!referral || !person) {
+    // One query (asked for every notice a person or provider gets): the referral and its person's details.
+    const [row]: Array<{ short_ref: string; officer_collar_number: string; area: string; scheme_id: string | null; provider_id: string | null; given_name: string; phone: string | null; email: string | null }> =
+      await this.dataSource.query(
+        `SELECT r.short_ref, r.officer_collar_number, r.area, r.scheme_id, r.provider_id, p.given_name, p.phone, p.email
+           FROM referral r JOIN referral_person p ON p.referral_id = r.id WHERE r.id = $1`,
+        [referralId],
+      );
+    if (!row) {
       throw new NotFoundException({
         statusCode: 404, error: 'Not Found', code: 'contact-not-found',
         message: `No contact details are held for referral ${referralId}.`,
@@ -138,13 +142,13 @@ export class ReferralsService {
     }
     return {
       referralId,
-      shortRef: referral.shortRef,
-      givenName: person.givenName,
-      contact: { ...(person.phone && { phone: person.phone }), ...(person.email && { email: person.email }) },
-      officerCollarNumber: referral.officerCollarNumber,
-      area: referral.area,
-      schemeId: referral.schemeId!,
-      ...(referral.providerId && { providerId: referral.providerId }),
+      shortRef: row.short_ref,
+      givenName: row.given_name,
+      contact: { ...(row.phone && { phone: row.phone }), ...(row.email && { email: row.email }) },
+      officerCollarNumber: row.officer_collar_number,
+      area: row.area,
+      schemeId: row.scheme_id!,
+      ...(row.provider_id && { providerId: row.provider_id }),
     };
   }
 }
