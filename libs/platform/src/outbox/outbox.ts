@@ -2,6 +2,9 @@ import { createEnvelope, HEADERS, type DataOf, type EventDefinition, type EventE
 import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { Clock } from '../clock/clock';
 
+/** The outbox row's columns, in the order of Outbox.rowValues. */
+export const OUTBOX_COLUMNS = 'event_id, topic, message_key, event_type, payload, headers';
+
 export interface Causation {
   /** The referral id: Kafka key of the event. */
   key: string;
@@ -49,18 +52,12 @@ export class Outbox {
     if (envelopes.length === 0) return;
     const values: unknown[] = [];
     const rows = envelopes.map((e, i) => {
-      const headers = {
-        [HEADERS.eventType]: e.eventType,
-        [HEADERS.eventVersion]: String(e.eventVersion),
-        [HEADERS.eventId]: e.eventId,
-        [HEADERS.correlationId]: e.correlationId,
-      };
-      values.push(e.eventId, topic, e.key, e.eventType, JSON.stringify(e), JSON.stringify(headers));
+      values.push(...this.rowValues(topic, e));
       const b = i * 6;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb)`;
     });
     await manager.query(
-      `INSERT INTO outbox_message (event_id, topic, message_key, event_type, payload, headers) VALUES ${rows.join(', ')}`,
+      `INSERT INTO outbox_message (${OUTBOX_COLUMNS}) VALUES ${rows.join(', ')}`,
       values,
     );
     // Wake the relay when the caller's transaction commits (transactionEvents), not before:
@@ -87,6 +84,26 @@ export class Outbox {
         if (!event.queryRunner.isTransactionActive) this.staging.delete(event.queryRunner);
       },
     };
+  }
+
+  /**
+   * The values of an envelope's outbox row, in the order of OUTBOX_COLUMNS (payload and
+   * headers as JSON text): for a caller that writes the row inside a statement of its own,
+   * so its change and its event still commit together. Call staged() once it committed.
+   */
+  rowValues(topic: string, e: EventEnvelope): unknown[] {
+    const headers = {
+      [HEADERS.eventType]: e.eventType,
+      [HEADERS.eventVersion]: String(e.eventVersion),
+      [HEADERS.eventId]: e.eventId,
+      [HEADERS.correlationId]: e.correlationId,
+    };
+    return [e.eventId, topic, e.key, e.eventType, JSON.stringify(e), JSON.stringify(headers)];
+  }
+
+  /** Tells the relay that rows written with rowValues() have committed. */
+  staged(): void {
+    this.notify();
   }
 
   private notify(): void {

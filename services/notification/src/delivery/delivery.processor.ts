@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotificationFailed, NotificationSent } from '@ddp/contracts';
-import { Clock, JsonLogger, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
+import { NotificationFailed, NotificationSent, type EventEnvelope } from '@ddp/contracts';
+import { Clock, JsonLogger, OUTBOX_COLUMNS, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,6 +8,7 @@ import { CHANNEL_ADAPTERS, type ChannelAdapters, type OutgoingMessage } from '..
 import { DeliveryError } from '../channels/delivery-error';
 import { FINAL_STATUSES, NotificationEntity } from '../deliveries/notification.entity';
 import type { NotificationConfig } from '../notification.config';
+import type { Preference } from '../preferences/preferences.service';
 import { endOfQuietHours, parseQuietHours, type QuietHours } from '../preferences/quiet-hours';
 import { maskDestination, scrubPersonalData } from '../privacy/masking';
 import { RecipientDirectory } from '../recipients/recipient-directory';
@@ -45,8 +46,9 @@ export class DeliveryProcessor {
   }
 
   async process(channel: Channel, job: Job<DeliveryJobData>, token?: string): Promise<string> {
-    const row = await this.dataSource.manager.findOne(NotificationEntity, { where: { id: job.data.notificationId } });
-    if (!row) return 'no such notification';
+    const loaded = await this.load(job.data.notificationId);
+    if (!loaded) return 'no such notification';
+    const { row, preference } = loaded;
     if (FINAL_STATUSES.includes(row.status)) return `already ${row.status}`;
     // The notification moved to another channel; its job there does the work.
     if (row.channel !== channel) return `moved to ${row.channel}`;
@@ -63,7 +65,7 @@ export class DeliveryProcessor {
     const personal: string[] = [];
     let destination: string | null = null;
     try {
-      const resolution: Resolution = await this.resolver.resolve(row);
+      const resolution: Resolution = await this.resolver.resolve(row, preference);
       if (resolution.kind === 'deliver') {
         destination = maskDestination(resolution.channel, resolution.address);
         const c = resolution.contact;
@@ -144,15 +146,39 @@ export class DeliveryProcessor {
     this.logger.log({ msg: 'notification cancelled', notificationId: row.id, reason }, 'DeliveryProcessor');
   }
 
+  /**
+   * The notification and its person's current preference, with one query (a delivery
+   * reads both; TypeORM's findOne cost more CPU than the query itself).
+   */
+  private async load(id: string): Promise<{ row: NotificationEntity; preference: Preference } | null> {
+    const [raw]: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT n.*, p.channel AS preference_channel, p.opt_out AS preference_opt_out, p.recorded_at AS preference_recorded_at
+         FROM notification n LEFT JOIN notification_preference p ON p.referral_id = n.referral_id AND p.superseded_at IS NULL
+        WHERE n.id = $1`,
+      [id],
+    );
+    if (!raw) return null;
+    const row = Object.fromEntries(this.dataSource.getMetadata(NotificationEntity).columns.map((c) => [c.propertyName, raw[c.databaseName]])) as unknown as NotificationEntity;
+    const preference: Preference = {
+      referralId: row.referralId,
+      channel: (raw.preference_channel as Preference['channel']) ?? null,
+      optOut: (raw.preference_opt_out as boolean | null) ?? false,
+      recordedAt: (raw.preference_recorded_at as Date | null) ?? null,
+    };
+    return { row, preference };
+  }
+
   private async recordSent(row: NotificationEntity, to: Extract<Resolution, { kind: 'deliver' }>, via: string, providerMessageId: string | null, durationMs: number): Promise<void> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (m) => {
-      const attempts = await this.settle(m, row.id, {
-        status: 'sent', sent_at: now, updated_at: now, last_error: null, held_until: null, masked_destination: maskDestination(to.channel, to.address), sent_via: via, provider_message_id: providerMessageId,
-      }, { channel: row.channel, via, outcome: 'sent', error: null, durationMs, at: now });
-      await this.outbox.publish(m, NotificationSent, {
+    const changes = {
+      status: 'sent', sent_at: now, updated_at: now, last_error: null, held_until: null, masked_destination: maskDestination(to.channel, to.address), sent_via: via, provider_message_id: providerMessageId,
+    };
+    const attempt = { channel: row.channel, via, outcome: 'sent', error: null, durationMs, at: now } as const;
+    await this.settle(this.dataSource.manager, row, changes, attempt, {
+      topic: NotificationSent.topic,
+      build: (attempts) => this.outbox.envelope(NotificationSent, {
         notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts,
-      }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null });
+      }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null }),
     });
     this.logger.log({ msg: 'notification sent', notificationId: row.id, template: row.template, channel: row.channel, via }, 'DeliveryProcessor');
   }
@@ -165,37 +191,42 @@ export class DeliveryProcessor {
       last_error: text, updated_at: now, ...(destination ? { masked_destination: destination } : {}), ...(final ? { status: 'failed', failed_at: now, held_until: null } : { status: 'queued' }),
     };
     const attempt = { channel: row.channel, via: this.adapters[row.channel as Channel]?.via ?? null, outcome: final ? 'gave-up' : 'failed', error: text, durationMs, at: now } as const;
-    if (!final) {
-      await this.settle(this.dataSource.manager, row.id, changes, attempt); // one statement: atomic on its own
-    } else {
-      await this.dataSource.transaction(async (m) => {
-        const attempts = await this.settle(m, row.id, changes, attempt);
-        await this.outbox.publish(m, NotificationFailed, {
-          notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts, error: text,
-        }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null });
-      });
-    }
+    await this.settle(this.dataSource.manager, row, changes, attempt, final ? {
+      topic: NotificationFailed.topic,
+      build: (attempts) => this.outbox.envelope(NotificationFailed, {
+        notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts, error: text,
+      }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null }),
+    } : undefined);
     const log = { msg: final ? 'notification failed for good' : 'delivery attempt failed; will retry', notificationId: row.id, template: row.template, channel: row.channel, error: text };
     if (final) this.logger.warn(log, 'DeliveryProcessor');
     else this.logger.log(log, 'DeliveryProcessor');
   }
 
   /**
-   * Counts the attempt, applies `changes` (notification columns) and logs the attempt, in
-   * one statement (a delivery is several round trips fewer this way). Returns the attempt number.
+   * Counts the attempt, applies `changes` (notification columns), logs the attempt and, with
+   * `event`, stages that event in the outbox: one statement, so all of it commits or none
+   * (a delivery's result used to be six round trips). The attempt number is the one read
+   * with the row plus one; the row must still be at that count (one job per notification runs at a time).
    */
-  private async settle(m: EntityManager, id: string, changes: Partial<Record<NotificationColumn, unknown>>, attempt: AttemptRecord): Promise<number> {
+  private async settle(m: EntityManager, row: NotificationEntity, changes: Partial<Record<NotificationColumn, unknown>>, attempt: AttemptRecord, event?: { topic: string; build(attempts: number): EventEnvelope }): Promise<number> {
+    const attempts = row.attempts + 1;
     const columns = Object.keys(changes) as NotificationColumn[];
-    const rows: Array<{ attempt: number }> = await m.query(
-      `WITH counted AS (
-         UPDATE notification SET attempts = attempts + 1${columns.map((c, i) => `, ${c} = $${i + 8}`).join('')} WHERE id = $1 RETURNING attempts
-       )
-       INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at)
-       SELECT $1, attempts, $2, $3, $4, $5, $6, $7 FROM counted RETURNING attempt`,
-      [id, attempt.channel, attempt.via, attempt.outcome, attempt.error, attempt.durationMs, attempt.at, ...columns.map((c) => changes[c])],
-    );
-    if (rows.length === 0) throw new Error(`notification ${id} vanished while it was being delivered`);
-    return rows[0].attempt;
+    const params: unknown[] = [row.id, attempt.channel, attempt.via, attempt.outcome, attempt.error, attempt.durationMs, attempt.at, row.attempts, ...columns.map((c) => changes[c])];
+    const sets = columns.map((c, i) => `, ${c} = $${i + 9}`).join('');
+    const logged = `INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at)
+       SELECT $1, attempts, $2, $3, $4, $5, $6, $7 FROM counted RETURNING attempt`;
+    let sql = `WITH counted AS (UPDATE notification SET attempts = attempts + 1${sets} WHERE id = $1 AND attempts = $8 RETURNING attempts) ${logged}`;
+    if (event) {
+      const b = params.length;
+      params.push(...this.outbox.rowValues(event.topic, event.build(attempts)));
+      sql = `WITH counted AS (UPDATE notification SET attempts = attempts + 1${sets} WHERE id = $1 AND attempts = $8 RETURNING attempts),
+        logged AS (${logged})
+        INSERT INTO outbox_message (${OUTBOX_COLUMNS}) SELECT $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb FROM logged RETURNING 1`;
+    }
+    const rows: unknown[] = await m.query(sql, params);
+    if (rows.length === 0) throw new Error(`notification ${row.id} changed while it was being delivered (attempts no longer ${row.attempts})`);
+    if (event) this.outbox.staged();
+    return attempts;
   }
 }
 

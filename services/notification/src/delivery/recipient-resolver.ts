@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ddp/platform';
 import { permanentFailure } from '../channels/delivery-error';
 import { smsAvailable, type NotificationConfig } from '../notification.config';
-import { PreferencesService } from '../preferences/preferences.service';
+import { PreferencesService, type Preference } from '../preferences/preferences.service';
 import { CONTACT_SOURCE } from '../recipients/contact-source.token';
 import type { ContactDetails, ContactSource } from '../recipients/contact.client';
 import { RecipientDirectory } from '../recipients/recipient-directory';
@@ -27,8 +27,9 @@ export class RecipientResolver {
     @Inject(RecipientDirectory) private readonly directory: RecipientDirectory,
   ) {}
 
-  async resolve(row: NotificationEntity): Promise<Resolution> {
-    if (row.recipientRole === 'person') return this.person(row);
+  /** `preference`: the person's current one when the caller read it with the row (else it is read here). */
+  async resolve(row: NotificationEntity, preference?: Preference): Promise<Resolution> {
+    if (row.recipientRole === 'person') return this.person(row, preference);
     const context = row.context ?? {};
     const needsContact = !row.recipientKey || (!context.shortRef && row.template !== 'referral-declined') || (row.recipientRole === 'provider' && row.template === 'new-referral');
     const contact = needsContact ? await this.contacts.fetchContact(row.referralId) : null;
@@ -45,8 +46,8 @@ export class RecipientResolver {
     return { kind: 'deliver', channel: endpoint.channel, address: endpoint.address, secret: endpoint.secret, contact };
   }
 
-  private async person(row: NotificationEntity): Promise<Resolution> {
-    const preference = await this.preferences.current(row.referralId);
+  private async person(row: NotificationEntity, known?: Preference): Promise<Resolution> {
+    const preference = known ?? (await this.preferences.current(row.referralId));
     if (preference.optOut && row.category !== 'legal') return { kind: 'cancel', reason: 'the person opted out' };
     const contact = await this.contacts.fetchContact(row.referralId);
     const usable: Record<'sms' | 'email', string | undefined> = {
