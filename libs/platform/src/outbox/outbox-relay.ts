@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
+import type { Pool, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import { infrastructureOutage } from '../errors/infrastructure-errors';
 import type { Outbox } from './outbox';
@@ -88,17 +89,26 @@ export class OutboxRelay {
     return row.n;
   }
 
-  /** One batch: lock, send, mark, commit. Returns rows sent (0 if another replica holds the lock). */
+  /**
+   * One batch: lock, read, send, mark, commit. Returns rows sent (0 if another replica holds
+   * the lock). Two round trips to Postgres (the relay is on every hop's path): "BEGIN; lock
+   * and read" and "mark; COMMIT" each go as one simple-protocol query on a pooled client;
+   * the only values written into them are numbers (the batch size, the lock key, row ids).
+   */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // The lock and the rows in one round trip: no rows when another replica holds the lock.
-      const rows: OutboxRow[] = await manager.query(
-        `WITH relay AS (SELECT pg_try_advisory_xact_lock($2) AS locked)
+    const client = await this.pool().connect();
+    let broken: Error | undefined;
+    try {
+      const [, selected] = (await client.query(
+        `BEGIN; WITH relay AS (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked)
          SELECT o.id, o.topic, o.message_key, o.payload, o.headers FROM relay, outbox_message o
-          WHERE relay.locked AND o.published_at IS NULL ORDER BY o.id LIMIT $1`,
-        [this.options.batchSize, RELAY_LOCK],
-      );
-      if (rows.length === 0) return 0;
+          WHERE relay.locked AND o.published_at IS NULL ORDER BY o.id LIMIT ${Math.trunc(this.options.batchSize)}`,
+      )) as unknown as [QueryResult, QueryResult<OutboxRow>];
+      const rows = selected.rows;
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
       const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
       for (const row of rows) {
         const messages = byTopic.get(row.topic) ?? [];
@@ -110,9 +120,22 @@ export class OutboxRelay {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
       if (this.options.afterSendBeforeMark) await this.options.afterSendBeforeMark(rows.length);
-      await manager.query('UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      const ids = rows.map((r) => String(r.id));
+      if (!ids.every((id) => /^\d+$/.test(id))) throw new Error('outbox ids must be integers');
+      await client.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY('{${ids.join(',')}}'::bigint[]); COMMIT`);
       return rows.length;
-    });
+    } catch (error) {
+      // Nothing is marked sent: the next pass sends the same rows again. A client that cannot roll back is dropped.
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** The pg pool behind the DataSource (TypeORM's Postgres driver keeps it as `master`). */
+  private pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   private schedule(delayMs: number): void {
