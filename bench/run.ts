@@ -25,7 +25,7 @@ const BURST = Number(process.env.BENCH_BURST ?? 2000);
 const HTTP_COUNT = Number(process.env.BENCH_HTTP ?? 600);
 const HTTP_CLIENTS = 20;
 /** Offered rates of the sustained-maximum phase (8 s each); BENCH_SUSTAINED_RATES='' skips it (e.g. for a profile). */
-const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATES ?? '50,100,150,250,400,600,800,1000').split(',').filter(Boolean).map(Number);
+const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATES ?? '50,100,150,250,400,500,600,800,1000').split(',').filter(Boolean).map(Number);
 /**
  * Provider capacity for the measured phases (a real provider-scheduling option, see
  * PROVIDER_BOOKING_OVERRIDES): enough assessors per slot and referrals a week that every

@@ -16,7 +16,10 @@ export async function loseRedisData(prefix: string, url = process.env.REDIS_URL 
       keys.push(...found);
       cursor = next;
     } while (cursor !== '0');
-    return keys.length ? await redis.unlink(...keys) : 0;
+    if (keys.length <= 10_000) return keys.length ? await redis.unlink(...keys) : 0;
+    let removed = 0; // a large leftover (a long run) in chunks, so no single command is huge
+    for (let i = 0; i < keys.length; i += 10_000) removed += await redis.unlink(...keys.slice(i, i + 10_000));
+    return removed;
   } finally {
     redis.disconnect();
   }
