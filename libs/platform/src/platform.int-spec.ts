@@ -185,6 +185,32 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     await appliedInOrder(refusing, [refusing[2][4]]);
   });
 
+  it('survives Postgres dropping the relay\'s connection while it sends: nothing marked, the next pass sends again', async () => {
+    const dataSource = service.app.get(DataSource);
+    const outbox = service.app.get(Outbox);
+    const referralId = randomUUID();
+    await service.relay.stop();
+    const staged: string[] = [];
+    await dataSource.transaction(async (manager) => {
+      for (let i = 0; i < 3; i++) staged.push((await outbox.publish(manager, ReferralWithdrawn, { referralId, reasonCode: `drop-${i}`, withdrawnBy: 'relay-test', withdrawnAt: new Date().toISOString() }, { key: referralId, correlationId: 'relay-test' })).eventId);
+    });
+    const dropping = new OutboxRelay(dataSource, service.app.get(KAFKA_PRODUCER), {
+      batchSize: 20, pollMs: 1000,
+      // The relay's own connection is the one idle in its transaction now: Postgres ends it (as a restart would).
+      afterSendBeforeMark: async () => {
+        await queryDatabase(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()");
+        await sleep(200); // the socket closes: the client emits 'error' while checked out
+      },
+    });
+    await expect(dropping.relayOnce()).rejects.toThrow();
+    expect(await queryDatabase(db, 'SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL AND message_key = $1', [referralId])).toEqual([{ n: 3 }]);
+    const again = new OutboxRelay(dataSource, service.app.get(KAFKA_PRODUCER), { batchSize: 20, pollMs: 1000 });
+    expect(await again.flush()).toBeGreaterThanOrEqual(3);
+    await waitUntil(async () => (await effects(referralId)).length === 3, 'all 3 applied once');
+    expect((await effects(referralId)).map((r) => r.event_id)).toEqual(staged);
+    service.relay.start();
+  });
+
   it('publishes every outbox row after a relay crash between send and mark; consumers apply each once', async () => {
     const dataSource = service.app.get(DataSource);
     const outbox = service.app.get(Outbox);

@@ -98,6 +98,10 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     const client = await this.pool().connect();
     let broken: Error | undefined;
+    // A checked-out client that loses its connection (Postgres restarting during the Kafka
+    // send) emits 'error'; unheard, that would kill the process. Heard, the next query fails.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       const [, selected] = (await client.query(
         `BEGIN; WITH relay AS (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked)
@@ -126,9 +130,10 @@ export class OutboxRelay {
       return rows.length;
     } catch (error) {
       // Nothing is marked sent: the next pass sends the same rows again. A client that cannot roll back is dropped.
-      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      await client.query('ROLLBACK').catch((e: Error) => (broken ??= e));
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
