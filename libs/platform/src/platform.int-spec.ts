@@ -185,15 +185,24 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     await appliedInOrder(refusing, [refusing[2][4]]);
   });
 
-  it('survives Postgres dropping the relay\'s connection while it sends: nothing marked, the next pass sends again', async () => {
+  /** Stops the service's own relay (so a test drives one it controls) and stages `count` events of one referral. */
+  const stageWithRelayStopped = async (count: number, label: string) => {
     const dataSource = service.app.get(DataSource);
     const outbox = service.app.get(Outbox);
     const referralId = randomUUID();
     await service.relay.stop();
     const staged: string[] = [];
     await dataSource.transaction(async (manager) => {
-      for (let i = 0; i < 3; i++) staged.push((await outbox.publish(manager, ReferralWithdrawn, { referralId, reasonCode: `drop-${i}`, withdrawnBy: 'relay-test', withdrawnAt: new Date().toISOString() }, { key: referralId, correlationId: 'relay-test' })).eventId);
+      for (let i = 0; i < count; i++) {
+        const e = await outbox.publish(manager, ReferralWithdrawn, { referralId, reasonCode: `${label}-${i}`, withdrawnBy: 'relay-test', withdrawnAt: new Date().toISOString() }, { key: referralId, correlationId: 'relay-test' });
+        staged.push(e.eventId);
+      }
     });
+    return { dataSource, referralId, staged };
+  };
+
+  it('survives Postgres dropping the relay\'s connection while it sends: nothing marked, the next pass sends again', async () => {
+    const { dataSource, referralId, staged } = await stageWithRelayStopped(3, 'drop');
     const dropping = new OutboxRelay(dataSource, service.app.get(KAFKA_PRODUCER), {
       batchSize: 20, pollMs: 1000,
       // The relay's own connection is the one idle in its transaction now: Postgres ends it (as a restart would).
@@ -212,18 +221,8 @@ describe('platform plumbing against real Kafka and Postgres', () => {
   });
 
   it('publishes every outbox row after a relay crash between send and mark; consumers apply each once', async () => {
-    const dataSource = service.app.get(DataSource);
-    const outbox = service.app.get(Outbox);
-    const referralId = randomUUID();
-    // Stop the service's own relay so this test drives one it can crash.
-    await service.relay.stop();
-    const staged: string[] = [];
-    await dataSource.transaction(async (manager) => {
-      for (let i = 0; i < 30; i++) {
-        const e = await outbox.publish(manager, ReferralWithdrawn, { referralId, reasonCode: `relay-${i}`, withdrawnBy: 'relay-test', withdrawnAt: new Date().toISOString() }, { key: referralId, correlationId: 'relay-test' });
-        staged.push(e.eventId);
-      }
-    });
+    // The service's own relay is stopped: this test drives one it can crash.
+    const { dataSource, referralId, staged } = await stageWithRelayStopped(30, 'relay');
     let crashes = 0;
     const crashing = new OutboxRelay(dataSource, service.app.get(KAFKA_PRODUCER), {
       batchSize: 20, pollMs: 1000,
