@@ -3,7 +3,7 @@ import { NotificationFailed, NotificationSent, type EventEnvelope } from '@ddp/c
 import { Clock, JsonLogger, OUTBOX_COLUMNS, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { performance } from 'node:perf_hooks';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CHANNEL_ADAPTERS, type ChannelAdapters, type OutgoingMessage } from '../channels/channel-adapter';
 import { DeliveryError } from '../channels/delivery-error';
 import { FINAL_STATUSES, NotificationEntity } from '../deliveries/notification.entity';
@@ -174,7 +174,7 @@ export class DeliveryProcessor {
       status: 'sent', sent_at: now, updated_at: now, last_error: null, held_until: null, masked_destination: maskDestination(to.channel, to.address), sent_via: via, provider_message_id: providerMessageId,
     };
     const attempt = { channel: row.channel, via, outcome: 'sent', error: null, durationMs, at: now } as const;
-    await this.settle(this.dataSource.manager, row, changes, attempt, {
+    await this.settle(row, changes, attempt, {
       topic: NotificationSent.topic,
       build: (attempts) => this.outbox.envelope(NotificationSent, {
         notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts,
@@ -191,7 +191,7 @@ export class DeliveryProcessor {
       last_error: text, updated_at: now, ...(destination ? { masked_destination: destination } : {}), ...(final ? { status: 'failed', failed_at: now, held_until: null } : { status: 'queued' }),
     };
     const attempt = { channel: row.channel, via: this.adapters[row.channel as Channel]?.via ?? null, outcome: final ? 'gave-up' : 'failed', error: text, durationMs, at: now } as const;
-    await this.settle(this.dataSource.manager, row, changes, attempt, final ? {
+    await this.settle(row, changes, attempt, final ? {
       topic: NotificationFailed.topic,
       build: (attempts) => this.outbox.envelope(NotificationFailed, {
         notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts, error: text,
@@ -208,22 +208,20 @@ export class DeliveryProcessor {
    * (a delivery's result used to be six round trips). The attempt number is the one read
    * with the row plus one; the row must still be at that count (one job per notification runs at a time).
    */
-  private async settle(m: EntityManager, row: NotificationEntity, changes: Partial<Record<NotificationColumn, unknown>>, attempt: AttemptRecord, event?: { topic: string; build(attempts: number): EventEnvelope }): Promise<number> {
+  private async settle(row: NotificationEntity, changes: Partial<Record<NotificationColumn, unknown>>, attempt: AttemptRecord, event?: { topic: string; build(attempts: number): EventEnvelope }): Promise<number> {
     const attempts = row.attempts + 1;
     const columns = Object.keys(changes) as NotificationColumn[];
     const params: unknown[] = [row.id, attempt.channel, attempt.via, attempt.outcome, attempt.error, attempt.durationMs, attempt.at, row.attempts, ...columns.map((c) => changes[c])];
-    const sets = columns.map((c, i) => `, ${c} = $${i + 9}`).join('');
-    const logged = `INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at)
-       SELECT $1, attempts, $2, $3, $4, $5, $6, $7 FROM counted RETURNING attempt`;
-    let sql = `WITH counted AS (UPDATE notification SET attempts = attempts + 1${sets} WHERE id = $1 AND attempts = $8 RETURNING attempts) ${logged}`;
+    const counted = `counted AS (UPDATE notification SET attempts = attempts + 1${columns.map((c, i) => `, ${c} = $${i + 9}`).join('')} WHERE id = $1 AND attempts = $8 RETURNING attempts)`;
+    const logged = `logged AS (INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at)
+       SELECT $1, attempts, $2, $3, $4, $5, $6, $7 FROM counted RETURNING attempt)`;
+    let last = 'SELECT attempt FROM logged';
     if (event) {
       const b = params.length;
       params.push(...this.outbox.rowValues(event.topic, event.build(attempts)));
-      sql = `WITH counted AS (UPDATE notification SET attempts = attempts + 1${sets} WHERE id = $1 AND attempts = $8 RETURNING attempts),
-        logged AS (${logged})
-        INSERT INTO outbox_message (${OUTBOX_COLUMNS}) SELECT $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb FROM logged RETURNING 1`;
+      last = `INSERT INTO outbox_message (${OUTBOX_COLUMNS}) SELECT $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb FROM logged RETURNING 1`;
     }
-    const rows: unknown[] = await m.query(sql, params);
+    const rows: unknown[] = await this.dataSource.query(`WITH ${counted}, ${logged} ${last}`, params);
     if (rows.length === 0) throw new Error(`notification ${row.id} changed while it was being delivered (attempts no longer ${row.attempts})`);
     if (event) this.outbox.staged();
     return attempts;

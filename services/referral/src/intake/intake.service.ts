@@ -94,11 +94,11 @@ export class IntakeService {
       return true;
     });
     if (fresh.length === 0) return;
+    const now = this.clock.now();
     // One refused encounter rolls the group back; one by one, only it is dead-lettered.
-    for (const { encounter } of fresh) this.assertHappened(encounter, this.clock.now());
+    for (const { encounter } of fresh) this.assertHappened(encounter, now);
 
     const histories = await this.history.historiesOf(manager, [...new Set(fresh.map((i) => i.encounter.person.personRef))]);
-    const now = this.clock.now();
     const shortRefs = new Set<string>();
     const drafts = fresh.map(({ encounter, meta }) => {
       const personRef = encounter.person.personRef;
