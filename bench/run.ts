@@ -11,7 +11,7 @@ import { postgresStepCommitRate } from './postgres-baseline';
 
 /**
  * `npm run bench`: the Postgres ceiling of this machine, then the four services as
- * processes (system clock) fed through Kafka and HTTP. Writes bench/results/latest.json
+ * processes (on the bench clock, below) fed through Kafka and HTTP. Writes bench/results/latest.json
  * and prints a short table. Not part of the tests.
  */
 
@@ -33,6 +33,23 @@ const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATES ?? '50,100,150,250,40
  * all of them rather than the first few dozen. BENCH_PROVIDER_OVERRIDES='' keeps the defaults.
  */
 const PROVIDER_OVERRIDES = process.env.BENCH_PROVIDER_OVERRIDES ?? '{"*":{"assessorsPerSlot":1000,"weeklyCapacity":1000000}}';
+/**
+ * The services run on a clock set to the coming Monday 18:00 UTC, flowing in real time
+ * (CLOCK_MODE=controllable with CLOCK_OFFSET_MS), so the work per encounter does not depend
+ * on when the bench runs: bookings fall on Tuesday morning and get one reminder (2 h before;
+ * the 24-h one has passed), as on any weekday evening. On the system clock a run in working
+ * hours books same-day slots whose reminders have all passed: no reminder rows, less
+ * notification work and no chain to measure. BENCH_CLOCK=system keeps the machine's clock.
+ */
+const CLOCK_OFFSET_MS = process.env.BENCH_CLOCK === 'system' ? 0 : untilNextMondayEvening(new Date());
+
+function untilNextMondayEvening(now: Date): number {
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 18));
+  at.setUTCDate(at.getUTCDate() + ((8 - at.getUTCDay()) % 7 || 7));
+  return at.getTime() - now.getTime();
+}
+/** Now on the services' clock (ms). Latencies are measured in real time; this is for dates in the data. */
+const serviceNow = () => Date.now() + CLOCK_OFFSET_MS;
 
 interface Seen {
   /** encounterId → when we produced / posted it (ms). */
@@ -55,7 +72,7 @@ const summary = (values: number[]) => ({ n: values.length, p50: pct(values, 50),
 let areaIndex = 0;
 function newEncounter(): Encounter {
   const area = AREAS[areaIndex++ % AREAS.length];
-  return anEncounter({ area, occurredAt: new Date(Date.now() - 60_000).toISOString() });
+  return anEncounter({ area, occurredAt: new Date(serviceNow() - 60_000).toISOString() });
 }
 
 async function startCollector() {
@@ -218,13 +235,13 @@ async function hopStats(stack: RunningStack, ids: string[]) {
     }
     refToSched.push(s.ts - d.ts);
   }
-  // Reminder rows: the first reminder queued per referral (created_at of the row).
+  // Reminder rows: the first reminder queued per referral (created_at of the row, on the services' clock).
   const rows = await queryDatabase<{ referral_id: string; first: Date }>(
     stack.databases.notification,
     `SELECT referral_id, min(created_at) AS first FROM notification WHERE reminder_offset IS NOT NULL AND referral_id = ANY($1) GROUP BY referral_id`,
     [referralIds],
   );
-  const reminderAt = new Map(rows.map((r) => [r.referral_id, new Date(r.first).getTime()]));
+  const reminderAt = new Map(rows.map((r) => [r.referral_id, new Date(r.first).getTime() - CLOCK_OFFSET_MS]));
   for (const id of ids) {
     const d = seen.decided.get(id);
     if (!d) continue;
@@ -341,7 +358,7 @@ async function httpIntake(url: string, count: number) {
 
 async function main() {
   const t0 = Date.now();
-  const conditions = { providerBookingOverrides: PROVIDER_OVERRIDES || 'defaults', date: new Date().toISOString(), cores: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), loadavgAtStart: os.loadavg(), node: process.version, platform: `${os.type()} ${os.release()}` };
+  const conditions = { providerBookingOverrides: PROVIDER_OVERRIDES || 'defaults', servicesClock: new Date(serviceNow()).toISOString(), date: new Date().toISOString(), cores: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), loadavgAtStart: os.loadavg(), node: process.version, platform: `${os.type()} ${os.release()}` };
   console.log('[bench] conditions', conditions);
 
   console.log('[bench] Postgres baseline (8 clients, 5 s)');
@@ -356,7 +373,9 @@ async function main() {
   const stack = await startStack({
     name: 'bench',
     // The production defaults where the test stack shortens them (its 100 ms outbox poll is for tests).
-    common: { CLOCK_MODE: 'system', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' },
+    common: CLOCK_OFFSET_MS
+      ? { CLOCK_MODE: 'controllable', CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS), LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' }
+      : { CLOCK_MODE: 'system', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' },
     env: {
       notification: { SMTP_URL: smtp.url },
       ...(PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {}),

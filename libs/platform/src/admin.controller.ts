@@ -16,7 +16,7 @@ export class AdminController {
   consumer() {
     const server = this.consumers.server;
     if (!server) throw new NotFoundException('this service consumes no topic');
-    return { connected: server.isConnected, counts: server.stats, groupedCommits: server.groupedCommits, mergedGroupCommits: server.mergedGroupCommits, batchedEvents: server.batchedEvents, latency: server.latency };
+    return { connected: server.isConnected, counts: server.stats, groupedCommits: server.groupedCommits, mergedGroupCommits: server.mergedGroupCommits, kafka: server.kafkaRequests, batchedEvents: server.batchedEvents, latency: server.latency };
   }
 
   /** Replays the events held back behind a dead-lettered one of this referral, in order. */

@@ -176,9 +176,16 @@ describe('platform plumbing against real Kafka and Postgres', () => {
 
     // Clean heads of all six partitions go together; partition 5 stops at its malformed message, which is dead-lettered alone.
     const mergedBefore = service.consumer!.mergedGroupCommits;
+    const kafkaBefore = { ...service.consumer!.kafkaRequests };
     const clean = await sendAcrossPartitions('merge', 20, () => '', [5, 7]);
     await appliedInOrder(clean, [clean[5][7]]);
     expect(service.consumer!.mergedGroupCommits).toBeGreaterThan(mergedBefore);
+    // One offset commit per merged fetch, not one per partition's batch (kafkajs' own per-batch
+    // commits sent the same offsets about once per batch: commits ≈ batches).
+    const batches = service.consumer!.kafkaRequests.batches - kafkaBefore.batches;
+    const commits = service.consumer!.kafkaRequests.offsetCommits - kafkaBefore.offsetCommits;
+    expect(batches).toBeGreaterThanOrEqual(6);
+    expect(commits * 2).toBeLessThanOrEqual(batches);
 
     // A handler that refuses an event inside a shared transaction: it is rolled back and each partition goes on alone.
     const refusing = await sendAcrossPartitions('refuse', 10, (partition, i) => (partition === 2 && i === 4 ? 'fail-permanent' : ''));

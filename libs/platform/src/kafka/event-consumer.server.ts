@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Offsets, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock/clock';
@@ -90,6 +90,8 @@ interface PartitionRun {
   waitRecorded: number;
   lease: Lease;
   resolveOffset(offset: string): void;
+  /** Commits these offsets now (kafkajs' commitOffsetsIfNecessary with explicit offsets). */
+  commit(offsets: Offsets): Promise<void>;
 }
 
 /** One message of a group transaction, with where it came from. */
@@ -129,6 +131,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly batched: Record<string, number> = {};
   /** Group transactions that took the heads of several partitions at once (applyMerged). */
   private mergedCommits = 0;
+  /** Non-empty batches kafkajs handed over, and offset commit requests that succeeded. */
+  private readonly kafkaCounts = { batches: 0, offsetCommits: 0 };
   /** Batches of a topic handed over by kafkajs in the same turn, waiting to be merged. */
   private readonly gathering = new Map<string, { runs: PartitionRun[]; done: Promise<void> }>();
   /** Envelopes already decoded (and validated) for a group, or null for a message that does not decode. */
@@ -162,6 +166,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   /** Group transactions that took the heads of several partitions' batches at once. */
   get mergedGroupCommits(): number {
     return this.mergedCommits;
+  }
+
+  /** Batches received and offset commits made: about one commit per fetch, not one per partition (commitMerged). */
+  get kafkaRequests(): Readonly<{ batches: number; offsetCommits: number }> {
+    return this.kafkaCounts;
   }
 
   /** Events applied through a batch handler (batchPattern), by type, since start. */
@@ -274,6 +283,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       this.restartAttempts = 0;
       this.readyWaiters.splice(0).forEach((resolve) => resolve());
     });
+    consumer.on(consumer.events.COMMIT_OFFSETS, () => {
+      this.kafkaCounts.offsetCommits++;
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       if (this.closing || this.consumer !== consumer) return;
       joined = false;
@@ -326,12 +338,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.restartTimer.unref?.();
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const subscription = this.options.subscriptions.find((s) => s.topic === batch.topic);
     if (!subscription) return;
+    this.kafkaCounts.batches++;
     const run: PartitionRun = {
       subscription, topic: batch.topic, partition: batch.partition, messages: batch.messages, next: 0, waitRecorded: 0,
       lease: { heartbeat, isActive: () => isRunning() && !isStale() && !this.closing }, resolveOffset,
+      commit: (offsets) => commitOffsetsIfNecessary(offsets),
     };
     if (this.groupSize > 1) await this.gather(run);
     if (run.next >= run.messages.length) return;
@@ -374,6 +388,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
    * usual grouping, retries, dead letters and outage waits apply.
    */
   private async applyMerged(runs: PartitionRun[]): Promise<void> {
+    try {
+      await this.mergedRounds(runs);
+    } finally {
+      await this.commitMerged(runs);
+    }
+  }
+
+  private async mergedRounds(runs: PartitionRun[]): Promise<void> {
     for (;;) {
       const taken: Array<{ run: PartitionRun; count: number }> = [];
       const entries: GroupEntry[] = [];
@@ -400,6 +422,24 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       }
       for (const { run } of taken) await run.lease.heartbeat();
       this.applyTimes.add(Date.now() - startedAt);
+    }
+  }
+
+  /**
+   * One offset commit for every partition the merged rounds moved on. kafkajs commits after
+   * each partition's batch, and the batches of a fetch finish together: each found the
+   * others' offsets not yet committed and sent them again (~5 OffsetCommit requests per
+   * fetch, four times the fetches themselves). After this one, kafkajs finds nothing left
+   * to commit. A failed commit is left to kafkajs' own commit after the batch.
+   */
+  private async commitMerged(runs: PartitionRun[]): Promise<void> {
+    const moved = runs.filter((run) => run.next > 0 && run.lease.isActive());
+    if (moved.length === 0) return;
+    const partitions = moved.map((run) => ({ partition: run.partition, offset: (BigInt(run.messages[run.next - 1].offset) + 1n).toString() }));
+    try {
+      await moved[0].commit({ topics: [{ topic: moved[0].topic, partitions }] });
+    } catch (error) {
+      this.options.logger.debug?.({ msg: 'merged offset commit failed; kafkajs commits after the batch', error: describeError(error) }, 'EventConsumer');
     }
   }
 
