@@ -1,5 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { compiledCheckFor } from './compiled-check';
 
 /** One broken rule on one field, e.g. { path: 'data.area', rule: 'isIn', message: '...' }. */
 export interface FieldIssue {
@@ -42,10 +43,21 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
  * Returns the instance, or throws ContractViolation naming every broken field.
  */
 export function validateAs<T extends object>(cls: ClassConstructor<T>, plain: unknown, subject: string, pathPrefix = ''): T {
+  // Fast path: a check compiled from the same decorators (compiled-check.ts) answers "valid"
+  // without class-validator's per-call cost. Anything else takes the full path, so every
+  // error reads exactly as before.
+  const instance = compiledCheckFor(cls)?.parse(plain);
+  if (instance) return instance;
+  return validateWithClassValidator(cls, plain, subject, pathPrefix);
+}
+
+/** validateAs the full way: class-transformer, then class-validator. The fast path must agree with it. */
+export function validateWithClassValidator<T extends object>(cls: ClassConstructor<T>, plain: unknown, subject: string, pathPrefix = ''): T {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new ContractViolation(subject, [{ path: pathPrefix || '(root)', rule: 'isObject', message: 'must be a JSON object' }]);
   }
   const instance = plainToInstance(cls, plain, { exposeDefaultValues: false });
+  // compiled-check.ts reproduces these options' verdict (forbidUnknownValues, no groups, no whitelist): keep them in step.
   const errors = validateSync(instance, { forbidUnknownValues: true, stopAtFirstError: true, validationError: { target: false, value: false } });
   if (errors.length > 0) throw new ContractViolation(subject, flattenValidationErrors(errors, pathPrefix));
   return instance;
