@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CODE_PATTERN } from '@ddp/contracts';
 import { REFERRAL_STATUSES } from '@ddp/domain';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 /* Request and response shapes of the HTTP API, with their OpenAPI descriptions (/docs). */
 
@@ -110,6 +110,20 @@ export class ContactView {
   @ApiProperty() area: string;
   @ApiProperty() schemeId: string;
   @ApiPropertyOptional({ description: 'Absent when no provider was routed at intake.' }) providerId?: string;
+}
+
+/** Largest batch of POST /internal/v1/referrals/contacts. */
+export const CONTACTS_BATCH_MAX = 100;
+
+export class ContactsRequest {
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: CONTACTS_BATCH_MAX, description: 'Referrals whose contact details are wanted now.' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CONTACTS_BATCH_MAX) @IsUUID('all', { each: true })
+  referralIds: string[];
+}
+
+export class ContactsView {
+  @ApiProperty({ type: [ContactView] }) contacts: ContactView[];
+  @ApiProperty({ type: [String], description: 'Asked for but not held: unknown referral, a decline, or details erased.' }) missing: string[];
 }
 
 export class ErrorView {

@@ -204,11 +204,44 @@ describe('referral reads, withdrawal and the internal contact endpoint (real Pos
     });
   });
 
+  describe('POST /internal/v1/referrals/contacts', () => {
+    const contacts = (body: unknown, token?: string) => postJson(`${service.url}/internal/v1/referrals/contacts`, body, token ? { 'x-internal-token': token } : {});
+
+    it('answers several referrals with one request: those held in `contacts`, the rest in `missing`', async () => {
+      const a = await refer({ person: { contact: { phone: '07700 900111', email: 'a@example.test' } } });
+      const b = await refer({ person: { contact: { phone: '07700 900222', email: 'b@example.test' } } });
+      const decline = await postJson(`${service.url}/v1/encounters`, anEncounter({ occurredAt: recently(), indicators: { suspectedSupply: true } }));
+      const unknown = randomUUID();
+      const res = await contacts({ referralIds: [a.referralId, unknown, b.referralId, decline.body.referralId, a.referralId] }, 'test-internal-token-123');
+      expect(res.status).toBe(200);
+      expect(res.body.contacts).toEqual([
+        expect.objectContaining({ referralId: a.referralId, shortRef: a.shortRef, contact: { phone: '07700 900111', email: 'a@example.test' } }),
+        expect.objectContaining({ referralId: b.referralId, shortRef: b.shortRef, contact: { phone: '07700 900222', email: 'b@example.test' } }),
+      ]);
+      expect(res.body.missing).toEqual([unknown, decline.body.referralId]);
+      // The same view as the single look-up.
+      expect(res.body.contacts[0]).toEqual((await contact(a.referralId, 'test-internal-token-123')).body);
+    });
+
+    it('asks for the internal token and names each broken rule of a malformed request', async () => {
+      expect((await contacts({ referralIds: [randomUUID()] })).status).toBe(401);
+      const empty = await contacts({ referralIds: [] }, 'test-internal-token-123');
+      expect(empty.status).toBe(400);
+      expect(empty.body.issues).toEqual([expect.objectContaining({ path: 'referralIds', rule: 'arrayMinSize' })]);
+      const bad = await contacts({ referralIds: [randomUUID(), 'not-a-uuid'] }, 'test-internal-token-123');
+      expect(bad.status).toBe(400);
+      expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'referralIds', rule: 'isUuid' })]);
+      const tooMany = await contacts({ referralIds: Array.from({ length: 101 }, () => randomUUID()) }, 'test-internal-token-123');
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.issues).toEqual([expect.objectContaining({ path: 'referralIds', rule: 'arrayMaxSize' })]);
+    });
+  });
+
   it('documents the API at /docs', async () => {
     const doc = await getJson(`${service.url}/docs-json`);
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
-      '/v1/encounters', '/v1/referrals', '/v1/referrals/{id}', '/v1/referrals/{id}/withdraw', '/internal/v1/referrals/{referralId}/contact',
+      '/v1/encounters', '/v1/referrals', '/v1/referrals/{id}', '/v1/referrals/{id}/withdraw', '/internal/v1/referrals/{referralId}/contact', '/internal/v1/referrals/contacts',
     ]));
     const body = doc.body.paths['/v1/encounters'].post.requestBody.content['application/json'].schema;
     expect(body.required).toContain('encounterId');

@@ -10,7 +10,7 @@ import { explainReason } from '../intake/decline-reasons';
 import { TimelineService } from '../timeline/timeline.service';
 import { TimelineEntryEntity } from '../timeline/timeline-entry.entity';
 import { ReferralEntity } from './referral.entity';
-import type { ContactView, ReferralSummaryView, ReferralView, WithdrawalView } from './referral.views';
+import type { ContactsView, ContactView, ReferralSummaryView, ReferralView, WithdrawalView } from './referral.views';
 
 export function referralNotFound(id: string): NotFoundException {
   return new NotFoundException({ statusCode: 404, error: 'Not Found', code: 'referral-not-found', message: `No referral has the id ${id}.` });
@@ -127,29 +127,49 @@ export class ReferralsService {
    * send time, so an erased or corrected detail is never sent from a stale copy).
    */
   async contact(referralId: string): Promise<ContactView> {
-    // One query (asked for every notice a person or provider gets): the referral and its person's details.
-    const [row]: Array<{ short_ref: string; officer_collar_number: string; area: string; scheme_id: string | null; provider_id: string | null; given_name: string; phone: string | null; email: string | null }> =
-      await this.dataSource.query(
-        `SELECT r.short_ref, r.officer_collar_number, r.area, r.scheme_id, r.provider_id, p.given_name, p.phone, p.email
-           FROM referral r JOIN referral_person p ON p.referral_id = r.id WHERE r.id = $1`,
-        [referralId],
-      );
-    if (!row) {
+    const [found] = (await this.contacts([referralId])).contacts;
+    if (!found) {
       throw new NotFoundException({
         statusCode: 404, error: 'Not Found', code: 'contact-not-found',
         message: `No contact details are held for referral ${referralId}.`,
       });
     }
-    return {
-      referralId,
-      shortRef: row.short_ref,
-      givenName: row.given_name,
-      contact: { ...(row.phone && { phone: row.phone }), ...(row.email && { email: row.email }) },
-      officerCollarNumber: row.officer_collar_number,
-      area: row.area,
-      schemeId: row.scheme_id!,
-      ...(row.provider_id && { providerId: row.provider_id }),
-    };
+    return found;
+  }
+
+  /**
+   * Contact details of several referrals with one query: the notification service asks for
+   * the person's details of every notice at send time, and batches the asks of the
+   * deliveries it runs at once. `missing`: unknown referrals, declines, erased details.
+   */
+  async contacts(referralIds: string[]): Promise<ContactsView> {
+    const rows: Array<{ id: string; short_ref: string; officer_collar_number: string; area: string; scheme_id: string | null; provider_id: string | null; given_name: string; phone: string | null; email: string | null }> =
+      await this.dataSource.query(
+        `SELECT r.id, r.short_ref, r.officer_collar_number, r.area, r.scheme_id, r.provider_id, p.given_name, p.phone, p.email
+           FROM referral r JOIN referral_person p ON p.referral_id = r.id WHERE r.id = ANY($1::uuid[])`,
+        [referralIds],
+      );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const contacts: ContactView[] = [];
+    const missing: string[] = [];
+    for (const referralId of new Set(referralIds)) {
+      const row = byId.get(referralId);
+      if (!row) {
+        missing.push(referralId);
+        continue;
+      }
+      contacts.push({
+        referralId,
+        shortRef: row.short_ref,
+        givenName: row.given_name,
+        contact: { ...(row.phone && { phone: row.phone }), ...(row.email && { email: row.email }) },
+        officerCollarNumber: row.officer_collar_number,
+        area: row.area,
+        schemeId: row.scheme_id!,
+        ...(row.provider_id && { providerId: row.provider_id }),
+      });
+    }
+    return { contacts, missing };
   }
 }
 
