@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 import { CreatePlatformTables1763700000000 } from './platform-tables.migration';
+import { PreparingClient } from './preparing-client';
 
 type EntityList = MixedList<string | Function | EntitySchema>;
 
@@ -14,7 +15,8 @@ export function dataSourceOptions(url: string, entities: EntityList, migrations:
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    // PreparingClient: repeated statements are prepared once per connection (preparing-client.ts).
+    extra: { max: 10, connectionTimeoutMillis: 5000, Client: PreparingClient },
     ...extra,
   } as DataSourceOptions;
 }
