@@ -431,6 +431,7 @@ async function main() {
 
     // 2. Kafka intake, as fast as possible
     const burst = Array.from({ length: BURST }, newEncounter);
+    const burstCpu = cpuSnapshot(stack);
     const burstStart = Date.now();
     for (let i = 0; i < burst.length; i += 200) await produceBatch(producer, burst.slice(i, i + 200));
     const producedIn = (Date.now() - burstStart) / 1000;
@@ -439,8 +440,16 @@ async function main() {
     const bs = decisionStats(burstIds);
     const burstSeconds = (bs.last - burstStart) / 1000;
     results.kafkaBurst = { encounters: BURST, producedInSeconds: producedIn, drained: burstDrained, ...bs, seconds: burstSeconds, encountersPerSecond: Math.round((bs.created + bs.declined) / burstSeconds) };
-    console.log('[bench] kafka burst', results.kafkaBurst);
     await drain(burstIds, 60000, true);
+    // CPU per encounter until every one is scheduled: the cost of the pipeline, less noisy than
+    // rates on a shared machine (the notification service spends it on its backlog of notices too).
+    const burstCpuSeconds = cpuUsedSince(burstCpu, stack, 1);
+    results.kafkaBurst = {
+      ...(results.kafkaBurst as object),
+      cpuMsPerEncounter: Object.fromEntries(Object.entries(burstCpuSeconds).map(([k, v]) => [k, +((v * 1000) / BURST).toFixed(2)])),
+      cpuMsPerEncounterWithoutNotification: +((Object.entries(burstCpuSeconds).filter(([k]) => k !== 'notification').reduce((a, [, v]) => a + v, 0) * 1000) / BURST).toFixed(2),
+    };
+    console.log('[bench] kafka burst', results.kafkaBurst);
 
     // 3. HTTP intake, 20 concurrent clients
     const http = await httpIntake(stack.urls.referral, HTTP_COUNT);
@@ -493,6 +502,7 @@ function printTable(r: Record<string, unknown>) {
     ['Postgres step-commit baseline (8 clients)', `${x.postgresBaseline.commitsPerSecond}/s`],
     ['Kafka intake, as fast as possible', `${x.kafkaBurst?.encountersPerSecond}/s (${x.kafkaBurstRatioOfPostgresBaseline} × baseline)`],
     ['Kafka intake p50/p99 encounter→ReferralCreated (burst)', ms(x.kafkaBurst?.latencyMs)],
+    ['  CPU ms per encounter, burst (all but notification)', `${x.kafkaBurst?.cpuMsPerEncounterWithoutNotification} (${Object.entries(x.kafkaBurst?.cpuMsPerEncounter ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`],
     ['HTTP intake (20 clients)', `${x.http?.encountersPerSecond}/s, response p50/p99 ${ms(x.http?.responseMs)} ms`],
     [`At ${x.kafkaFixedRate?.offeredPerSecond}/s: encounter→ReferralCreated p50/p99`, ms(x.kafkaFixedRate?.hops?.encounterToReferralCreatedMs)],
     ['  ReferralCreated→Scheduled|Escalated p50/p99', ms(x.kafkaFixedRate?.hops?.referralCreatedToSchedulingEventMs)],

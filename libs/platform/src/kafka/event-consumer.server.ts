@@ -7,6 +7,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock/clock';
 import { describeError, isPermanentError } from '../errors/errors';
 import { infrastructureOutage, isInfrastructureOutage, type InfrastructureOutage } from '../errors/infrastructure-errors';
+import { transactionWith } from '../database/transaction-with';
 import { RequestContext } from '../logging/request-context';
 import { LatencyWindow } from '../metrics/latency-window';
 import type { Outbox } from '../outbox/outbox';
@@ -513,9 +514,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const outcomes: Outcome[] = [];
     const batchedNow: Record<string, number> = {};
     try {
-      await this.options.dataSource.transaction(async (manager) => {
-        const handled = envelopes.map((e) => this.hasHandler(e.eventType));
-        const fresh = await this.claimInbox(manager, envelopes, handled);
+      const handled = envelopes.map((e) => this.hasHandler(e.eventType));
+      await this.inTransactionClaiming(envelopes.filter((_, i) => handled[i]), async (manager, claimed) => {
+        const fresh = envelopes.map((e, i) => handled[i] && claimed.delete(e.eventId));
         for (let i = 0; i < envelopes.length; ) {
           if (!handled[i]) {
             outcomes.push('ignored');
@@ -594,23 +595,21 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
    * Inbox rows of a group in one statement. Returns, per envelope, whether this is its
    * first delivery (false for one already processed, or repeated earlier in the group).
    */
-  private async claimInbox(manager: EntityManager, envelopes: EventEnvelope[], handled: boolean[]): Promise<boolean[]> {
-    const ids: string[] = [];
-    const types: string[] = [];
-    envelopes.forEach((e, i) => {
-      if (!handled[i]) return;
-      ids.push(e.eventId);
-      types.push(e.eventType);
-    });
-    if (ids.length === 0) return envelopes.map(() => false);
-    const rows: Array<{ event_id: string }> = await manager.query(
-      `INSERT INTO inbox_event (consumer, event_id, event_type)
-       SELECT $1, e.id, e.type FROM unnest($2::text[], $3::text[]) AS e(id, type)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [this.options.groupId, ids, types],
+  /**
+   * A transaction that starts by claiming `envelopes` in the inbox, in the same round trip as
+   * its START TRANSACTION (transactionWith). `work` gets the event ids that were new to this
+   * consumer; the others were applied before (a redelivery).
+   */
+  private inTransactionClaiming<T>(envelopes: EventEnvelope[], work: (manager: EntityManager, claimed: Set<string>) => Promise<T>): Promise<T> {
+    if (envelopes.length === 0) return this.options.dataSource.transaction((manager) => work(manager, new Set()));
+    return transactionWith(
+      this.options.dataSource,
+      (literal) => `INSERT INTO inbox_event (consumer, event_id, event_type)
+        SELECT ${literal(this.options.groupId)}, e.id, e.type
+          FROM unnest(ARRAY[${envelopes.map((e) => literal(e.eventId)).join(', ')}]::text[], ARRAY[${envelopes.map((e) => literal(e.eventType)).join(', ')}]::text[]) AS e(id, type)
+        ON CONFLICT DO NOTHING RETURNING event_id`,
+      (manager, rows) => work(manager, new Set(rows.map((r) => String(r.event_id)))),
     );
-    const claimed = new Set(rows.map((r) => r.event_id));
-    return envelopes.map((e, i) => handled[i] && claimed.delete(e.eventId));
   }
 
   /**
@@ -638,12 +637,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       let outageWaits = 0;
       for (let attempt = 1; ; ) {
         try {
-          const outcome = await this.options.dataSource.transaction(async (manager) => {
-            const inserted = await manager.query(
-              'INSERT INTO inbox_event (consumer, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
-              [this.options.groupId, envelope.eventId, envelope.eventType],
-            );
-            if (inserted.length === 0) return 'duplicate' as const;
+          const outcome = await this.inTransactionClaiming([envelope], async (manager, claimed) => {
+            if (!claimed.has(envelope.eventId)) return 'duplicate' as const;
             const context = new EventContext({ envelope, manager, outbox: this.options.outbox, topic, partition, offset: message.offset, attempt });
             const result = await handler(envelope, context);
             await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });

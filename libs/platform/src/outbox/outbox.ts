@@ -1,6 +1,7 @@
 import { createEnvelope, HEADERS, type DataOf, type EventDefinition, type EventEnvelope, type ProducerName } from '@ddp/contracts';
 import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { Clock } from '../clock/clock';
+import type { RowsInsert } from '../database/insert-together';
 
 /** The outbox row's columns, in the order of Outbox.rowValues. */
 export const OUTBOX_COLUMNS = 'event_id, topic, message_key, event_type, payload, headers';
@@ -60,6 +61,19 @@ export class Outbox {
       `INSERT INTO outbox_message (${OUTBOX_COLUMNS}) VALUES ${rows.join(', ')}`,
       values,
     );
+    this.stagedIn(manager);
+  }
+
+  /**
+   * The outbox rows of `envelopes`, for a caller that writes them together with its own rows
+   * in one statement (insertTogether); it then calls stagedIn(manager).
+   */
+  rowsInsert(topic: string, envelopes: EventEnvelope[]): RowsInsert {
+    return { into: `INSERT INTO outbox_message (${OUTBOX_COLUMNS})`, casts: ['', '', '', '', '::jsonb', '::jsonb'], rows: envelopes.map((e) => this.rowValues(topic, e)) };
+  }
+
+  /** Rows were staged in `manager`'s transaction: the relay hears of them when it commits. */
+  stagedIn(manager: EntityManager): void {
     // Wake the relay when the caller's transaction commits (transactionEvents), not before:
     // a pass that runs earlier finds nothing and the rows would wait for the next poll.
     const runner = manager.queryRunner;

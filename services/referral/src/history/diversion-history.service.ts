@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DiversionHistoryEntry, DiversionOutcome } from '@ddp/domain';
+import type { RowsInsert } from '@ddp/platform';
 import type { EntityManager } from 'typeorm';
 
 export interface HistoryRecord {
@@ -54,19 +55,13 @@ export class DiversionHistoryService {
     return rows[0] && { personRef: rows[0].person_ref, schemeId: rows[0].scheme_id, outcome: rows[0].outcome };
   }
 
-  /** First rows of referrals stored in this very transaction (nothing to supersede), in one statement. */
-  async recordNew(manager: EntityManager, entries: HistoryRecord[]): Promise<void> {
-    if (entries.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = entries.map((e) => {
-      values.push(e.referralId, e.personRef, e.schemeId, e.outcome, e.decidedAt, e.sourceEventType, e.sourceEventId, e.recordedAt);
-      const b = values.length - 8;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
-    });
-    await manager.query(
-      `INSERT INTO diversion_history (referral_id, person_ref, scheme_id, outcome, decided_at, source_event_type, source_event_id, recorded_at) VALUES ${tuples.join(', ')}`,
-      values,
-    );
+  /** History rows of referrals decided just now, for the caller's statement (insertTogether): nothing to supersede. */
+  newRowsInsert(entries: HistoryRecord[]): RowsInsert {
+    return {
+      into: 'INSERT INTO diversion_history (referral_id, person_ref, scheme_id, outcome, decided_at, source_event_type, source_event_id, recorded_at)',
+      casts: [],
+      rows: entries.map((e) => [e.referralId, e.personRef, e.schemeId, e.outcome, e.decidedAt, e.sourceEventType, e.sourceEventId, e.recordedAt]),
+    };
   }
 
   /**

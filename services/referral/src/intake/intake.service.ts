@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContractViolation, ReferralCreated, ReferralDeclined, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
 import { decideEligibility, routeProvider, type DiversionHistoryEntry, type EligibilityDecision, type Provider } from '@ddp/domain';
-import { Clock, Outbox, SERVICE_CONFIG } from '@ddp/platform';
+import { Clock, insertTogether, Outbox, SERVICE_CONFIG, type RowsInsert } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DiversionHistoryService, type HistoryRecord } from '../history/diversion-history.service';
@@ -114,11 +114,15 @@ export class IntakeService {
       return draft;
     });
 
-    const inserted = await insertRows(manager, REFERRAL_INSERT, drafts.map((d) => referralRow(d, now)), 'ON CONFLICT DO NOTHING RETURNING id');
-    if (inserted.length !== drafts.length) {
-      throw new Error(`${drafts.length - inserted.length} of ${drafts.length} encounters were stored meanwhile or drew a taken short reference; deciding them one by one`);
+    // The referrals, their people, history, events and timeline entries: one statement.
+    const [inserted] = await insertTogether(manager, [
+      { ...REFERRAL_INSERT, rows: drafts.map((d) => referralRow(d, now)), tail: 'ON CONFLICT DO NOTHING RETURNING id' },
+      ...this.followUps(drafts, now),
+    ]);
+    if (inserted !== drafts.length) {
+      throw new Error(`${drafts.length - inserted} of ${drafts.length} encounters were stored meanwhile or drew a taken short reference; deciding them one by one`);
     }
-    await this.storeFollowUps(manager, drafts, now);
+    this.outbox.stagedIn(manager);
   }
 
   private async decideAndStore(manager: EntityManager, encounter: Encounter, meta: IntakeMeta): Promise<IntakeResult> {
@@ -127,8 +131,8 @@ export class IntakeService {
     let stored: Draft | undefined;
     for (let attempt = 1; attempt <= SHORT_REF_ATTEMPTS && !stored; attempt++) {
       const draft = this.draft(encounter, meta, history, randomUUID(), newShortRef(), now);
-      const rows = await insertRows(manager, REFERRAL_INSERT, [referralRow(draft, now)], 'ON CONFLICT DO NOTHING RETURNING id');
-      if (rows.length === 1) {
+      const [inserted] = await insertTogether(manager, [{ ...REFERRAL_INSERT, rows: [referralRow(draft, now)], tail: 'ON CONFLICT DO NOTHING RETURNING id' }]);
+      if (inserted === 1) {
         stored = draft;
         break;
       }
@@ -156,6 +160,12 @@ export class IntakeService {
 
   /** What follows a stored decision: personal details and history (referred), the event, the first timeline entry. */
   private async storeFollowUps(manager: EntityManager, drafts: Draft[], now: Date): Promise<void> {
+    await insertTogether(manager, this.followUps(drafts, now));
+    this.outbox.stagedIn(manager);
+  }
+
+  /** What a stored decision brings with it: the person's details, history, the event and its timeline entry. */
+  private followUps(drafts: Draft[], now: Date): RowsInsert[] {
     const people: unknown[][] = [];
     const histories: HistoryRecord[] = [];
     const envelopes: EventEnvelope[] = [];
@@ -185,10 +195,12 @@ export class IntakeService {
         });
       }
     }
-    if (people.length > 0) await insertRows(manager, PERSON_INSERT, people);
-    await this.history.recordNew(manager, histories);
-    await this.outbox.stage(manager, TOPICS.referral, envelopes);
-    await this.timeline.appendMany(manager, timeline);
+    return [
+      { ...PERSON_INSERT, rows: people },
+      this.history.newRowsInsert(histories),
+      this.outbox.rowsInsert(TOPICS.referral, envelopes),
+      this.timeline.entriesInsert(timeline),
+    ];
   }
 }
 
@@ -203,14 +215,7 @@ interface Draft {
   answer: OfficerAnswer;
 }
 
-interface RowInsert {
-  /** INSERT INTO table (columns) */
-  into: string;
-  /** SQL cast of each column's parameter ('' for none), in column order. */
-  casts: string[];
-}
-
-const REFERRAL_INSERT: RowInsert = {
+const REFERRAL_INSERT: Omit<RowsInsert, 'rows'> = {
   into: `INSERT INTO referral (
      id, encounter_id, short_ref, person_ref, decision, status, status_changed_at, reasons, scheme_id, scheme_considered,
      provider_id, area, age_band, offence, indicators, encounter_at, encounter_local_date, assessment_deadline,
@@ -218,7 +223,7 @@ const REFERRAL_INSERT: RowInsert = {
   casts: ['', '', '', '', '', '', '', '::jsonb', '', '', '', '', '', '::jsonb', '::jsonb', '', '', '', '', '', '::json', '::jsonb', '', ''],
 };
 
-const PERSON_INSERT: RowInsert = {
+const PERSON_INSERT: Omit<RowsInsert, 'rows'> = {
   into: 'INSERT INTO referral_person (referral_id, person_ref, given_name, family_name, date_of_birth, phone, email, sex, ethnicity, recorded_at)',
   casts: ['', '', '', '', '', '', '', '', '', ''],
 };
@@ -244,16 +249,3 @@ function personRow(referralId: string, encounter: Encounter, now: Date): unknown
   ];
 }
 
-/** One multi-row INSERT (one round trip however many rows). */
-async function insertRows(manager: EntityManager, insert: RowInsert, rows: unknown[][], suffix = ''): Promise<unknown[]> {
-  if (rows.length === 0) return [];
-  const values: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const placeholders = row.map((value, i) => {
-      values.push(value);
-      return `$${values.length}${insert.casts[i]}`;
-    });
-    return `(${placeholders.join(', ')})`;
-  });
-  return manager.query(`${insert.into} VALUES ${tuples.join(', ')} ${suffix}`, values);
-}

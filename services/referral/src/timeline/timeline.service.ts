@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@ddp/contracts';
-import { Clock } from '@ddp/platform';
+import { Clock, type RowsInsert } from '@ddp/platform';
 import type { EntityManager } from 'typeorm';
 import { describeEvent, foldStatus, type ShownStatus } from './event-descriptions';
 
@@ -46,9 +46,14 @@ export class TimelineService {
   }
 
   /** First entries of referrals just stored (their status is already the entry's): one insert for all. */
-  async appendMany(manager: EntityManager, entries: TimelineRecord[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.insertEntries(manager, entries, '');
+  /** Timeline rows of new entries, for the caller's statement (insertTogether). */
+  entriesInsert(entries: TimelineRecord[]): RowsInsert {
+    const now = this.clock.now();
+    return {
+      into: 'INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at)',
+      casts: [],
+      rows: entries.map((e) => [e.referralId, e.eventId, e.eventType, e.occurredAt, e.summary, e.status, e.sourceTopic, now]),
+    };
   }
 
   /** One INSERT of timeline rows; `tail` ends the statement (ON CONFLICT, RETURNING). */
