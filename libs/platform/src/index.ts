@@ -4,7 +4,7 @@ export * from './config/service-config';
 export * from './logging/json-logger';
 export * from './logging/request-context';
 export * from './database/database';
-export * from './database/insert-together';
+export * from './database/write-together';
 export * from './database/platform-tables.migration';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';

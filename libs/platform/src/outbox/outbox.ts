@@ -1,7 +1,7 @@
 import { createEnvelope, HEADERS, type DataOf, type EventDefinition, type EventEnvelope, type ProducerName } from '@ddp/contracts';
 import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { Clock } from '../clock/clock';
-import type { RowsInsert } from '../database/insert-together';
+import type { RowsInsert } from '../database/write-together';
 
 /** The outbox row's columns, in the order of Outbox.rowValues. */
 export const OUTBOX_COLUMNS = 'event_id, topic, message_key, event_type, payload, headers';
@@ -66,7 +66,7 @@ export class Outbox {
 
   /**
    * The outbox rows of `envelopes`, for a caller that writes them together with its own rows
-   * in one statement (insertTogether); it then calls stagedIn(manager).
+   * in one statement (writeTogether); it then calls stagedIn(manager).
    */
   rowsInsert(topic: string, envelopes: EventEnvelope[]): RowsInsert {
     return { into: `INSERT INTO outbox_message (${OUTBOX_COLUMNS})`, casts: ['', '', '', '', '::jsonb', '::jsonb'], rows: envelopes.map((e) => this.rowValues(topic, e)) };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_CONFIG } from '@ddp/platform';
+import { entityRowsInsert, SERVICE_CONFIG, type RowsInsert } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { notFound } from '../common/api-error';
@@ -49,11 +49,10 @@ export class AppointmentStore {
     return row;
   }
 
-  /** Several new appointments in one statement (a batch of bookings), with their jobs. */
-  async insertMany(uow: UnitOfWork, rows: AppointmentEntity[]): Promise<void> {
-    if (rows.length === 0) return;
-    await uow.manager.insert(AppointmentEntity, rows);
+  /** Several new appointments (a batch of bookings) for the caller's statement (writeTogether); their jobs are planned now. */
+  rowsInsert(uow: UnitOfWork, rows: AppointmentEntity[]): RowsInsert {
     for (const row of rows) this.planJobs(uow, row);
+    return entityRowsInsert(uow.manager, AppointmentEntity, rows);
   }
 
   /** The row of a new, booked appointment (not written yet). */

@@ -3,7 +3,7 @@ import {
   AppointmentRescheduled, AssessmentCompleted, AssessmentEscalated, AssessmentMissed, AssessmentScheduled, type ModalityValue, type ReferralCreatedData,
 } from '@ddp/contracts';
 import { addDays, endOfUkDay, isTerminal, ukLocalDate, type Provider } from '@ddp/domain';
-import { SERVICE_CONFIG } from '@ddp/platform';
+import { entityRowsInsert, SERVICE_CONFIG, writeTogether } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { AppointmentEntity } from '../appointments/appointment.entity';
@@ -101,15 +101,22 @@ export class AssessmentService implements OnModuleInit {
       offence: items.map((i) => i.data.offenceType), encounterAt: items.map((i) => i.data.encounterAt), deadline: items.map((i) => i.data.assessmentDeadline),
       provider: items.map((i) => i.data.providerId ?? null), correlation: items.map((i) => i.correlationId),
     };
+    // The new referrals and their first status row ('received') in one statement.
     const inserted: Array<{ referral_id: string }> = await manager.query(
-      `INSERT INTO scheduling_referral (referral_id, short_ref, person_ref, scheme_id, area, age_band, offence_type, encounter_at,
-         assessment_deadline, provider_id, status, correlation_id, received_at, updated_at)
-       SELECT v.id, v.short_ref, v.person_ref, v.scheme, v.area, v.age_band, v.offence, v.encounter_at, v.deadline, v.provider, 'referred', v.correlation, $12, $12
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
-           AS v(id, short_ref, person_ref, scheme, area, age_band, offence, encounter_at, deadline, provider, correlation)
-       ON CONFLICT (referral_id) DO NOTHING RETURNING referral_id`,
+      `WITH received AS (
+         INSERT INTO scheduling_referral (referral_id, short_ref, person_ref, scheme_id, area, age_band, offence_type, encounter_at,
+           assessment_deadline, provider_id, status, correlation_id, received_at, updated_at)
+         SELECT v.id, v.short_ref, v.person_ref, v.scheme, v.area, v.age_band, v.offence, v.encounter_at, v.deadline, v.provider, 'referred', v.correlation, $12, $12
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
+             AS v(id, short_ref, person_ref, scheme, area, age_band, offence, encounter_at, deadline, provider, correlation)
+         ON CONFLICT (referral_id) DO NOTHING RETURNING referral_id
+       ), noted AS (
+         INSERT INTO referral_status_change (referral_id, from_status, to_status, lifecycle_event, at, by, detail)
+         SELECT referral_id, NULL, 'referred', 'received', $12, $13, NULL FROM received
+       )
+       SELECT referral_id FROM received`,
       [columns.id, columns.shortRef, columns.personRef, columns.scheme, columns.area, columns.ageBand, columns.offence, columns.encounterAt,
-        columns.deadline, columns.provider, columns.correlation, now],
+        columns.deadline, columns.provider, columns.correlation, now, actor],
     );
     // Already received ones (a repeated ReferralCreated) are left alone, as onReferralCreated does.
     const isNew = new Set(inserted.map((r) => r.referral_id));
@@ -120,7 +127,6 @@ export class AssessmentService implements OnModuleInit {
       offenceType: data.offenceType, encounterAt: new Date(data.encounterAt), assessmentDeadline: new Date(data.assessmentDeadline), providerId: data.providerId ?? null,
       status: 'referred', escalationReason: null, escalatedAt: null, correlationId, receivedAt: now, updatedAt: now, withdrawnAt: null, withdrawnBy: null, withdrawalReason: null,
     }));
-    await manager.insert(ReferralStatusChangeEntity, referrals.map((r) => ({ referralId: r.referralId, fromStatus: null, toStatus: 'referred', lifecycleEvent: 'received', at: now, by: actor, detail: null })));
 
     // Group by first-choice provider; whatever cannot take the common path goes one by one.
     const notBefore = new Date(now.getTime() + this.leadMs);
@@ -164,16 +170,17 @@ export class AssessmentService implements OnModuleInit {
           slot: { slotId: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt, countedWeek: weekStartOf(slot.localDate) }, deadline: referrals[index].assessmentDeadline,
         }),
       );
-      await this.appointments.insertMany(fresh[0].uow, appointments);
       const moves = booked.map(({ index }) => ({ referral: referrals[index], to: this.lifecycle.next(referrals[index], { type: 'assessment-scheduled' }) }));
-      await manager.query(
-        `UPDATE scheduling_referral r SET provider_id = v.provider, status = v.status, escalation_reason = NULL, updated_at = $4
-           FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, provider, status) WHERE r.referral_id = v.id`,
-        [moves.map((m) => m.referral.referralId), booked.map((b) => b.provider.id), moves.map((m) => m.to), now],
-      );
-      await manager.insert(ReferralStatusChangeEntity, moves.map((m, k) => ({
-        referralId: m.referral.referralId, fromStatus: m.referral.status, toStatus: m.to, lifecycleEvent: 'assessment-scheduled', at: now, by: actor, detail: `appointment ${appointments[k].id}`,
-      })));
+      // The appointments, the referrals' new status and its history rows: one statement.
+      await writeTogether(manager, [
+        this.appointments.rowsInsert(fresh[0].uow, appointments),
+        (bind) => `UPDATE scheduling_referral r SET provider_id = v.provider, status = v.status, escalation_reason = NULL, updated_at = ${bind(now)}
+           FROM unnest(${bind(moves.map((m) => m.referral.referralId))}::text[], ${bind(booked.map((b) => b.provider.id))}::text[], ${bind(moves.map((m) => m.to))}::text[])
+             AS v(id, provider, status) WHERE r.referral_id = v.id`,
+        entityRowsInsert(manager, ReferralStatusChangeEntity, moves.map((m, k) => ({
+          referralId: m.referral.referralId, fromStatus: m.referral.status, toStatus: m.to, lifecycleEvent: 'assessment-scheduled', at: now, by: actor, detail: `appointment ${appointments[k].id}`,
+        }) as ReferralStatusChangeEntity)),
+      ]);
       for (const [k, { index, provider }] of booked.entries()) {
         const referral = referrals[index];
         Object.assign(referral, { providerId: provider.id, escalationReason: null, status: moves[k].to, updatedAt: now });

@@ -55,7 +55,7 @@ export class DiversionHistoryService {
     return rows[0] && { personRef: rows[0].person_ref, schemeId: rows[0].scheme_id, outcome: rows[0].outcome };
   }
 
-  /** History rows of referrals decided just now, for the caller's statement (insertTogether): nothing to supersede. */
+  /** History rows of referrals decided just now, for the caller's statement (writeTogether): nothing to supersede. */
   newRowsInsert(entries: HistoryRecord[]): RowsInsert {
     return {
       into: 'INSERT INTO diversion_history (referral_id, person_ref, scheme_id, outcome, decided_at, source_event_type, source_event_id, recorded_at)',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContractViolation, ReferralCreated, ReferralDeclined, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
 import { decideEligibility, routeProvider, type DiversionHistoryEntry, type EligibilityDecision, type Provider } from '@ddp/domain';
-import { Clock, insertTogether, Outbox, SERVICE_CONFIG, type RowsInsert } from '@ddp/platform';
+import { Clock, writeTogether, Outbox, SERVICE_CONFIG, type RowsInsert } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DiversionHistoryService, type HistoryRecord } from '../history/diversion-history.service';
@@ -115,7 +115,7 @@ export class IntakeService {
     });
 
     // The referrals, their people, history, events and timeline entries: one statement.
-    const [inserted] = await insertTogether(manager, [
+    const [inserted] = await writeTogether(manager, [
       { ...REFERRAL_INSERT, rows: drafts.map((d) => referralRow(d, now)), tail: 'ON CONFLICT DO NOTHING RETURNING id' },
       ...this.followUps(drafts, now),
     ]);
@@ -131,7 +131,7 @@ export class IntakeService {
     let stored: Draft | undefined;
     for (let attempt = 1; attempt <= SHORT_REF_ATTEMPTS && !stored; attempt++) {
       const draft = this.draft(encounter, meta, history, randomUUID(), newShortRef(), now);
-      const [inserted] = await insertTogether(manager, [{ ...REFERRAL_INSERT, rows: [referralRow(draft, now)], tail: 'ON CONFLICT DO NOTHING RETURNING id' }]);
+      const [inserted] = await writeTogether(manager, [{ ...REFERRAL_INSERT, rows: [referralRow(draft, now)], tail: 'ON CONFLICT DO NOTHING RETURNING id' }]);
       if (inserted === 1) {
         stored = draft;
         break;
@@ -160,7 +160,7 @@ export class IntakeService {
 
   /** What follows a stored decision: personal details and history (referred), the event, the first timeline entry. */
   private async storeFollowUps(manager: EntityManager, drafts: Draft[], now: Date): Promise<void> {
-    await insertTogether(manager, this.followUps(drafts, now));
+    await writeTogether(manager, this.followUps(drafts, now));
     this.outbox.stagedIn(manager);
   }
 

@@ -46,7 +46,7 @@ export class TimelineService {
   }
 
   /** First entries of referrals just stored (their status is already the entry's): one insert for all. */
-  /** Timeline rows of new entries, for the caller's statement (insertTogether). */
+  /** Timeline rows of new entries, for the caller's statement (writeTogether). */
   entriesInsert(entries: TimelineRecord[]): RowsInsert {
     const now = this.clock.now();
     return {
