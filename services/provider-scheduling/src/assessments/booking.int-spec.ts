@@ -5,7 +5,10 @@ import {
 } from '@ddp/testing';
 import type { RunningService } from '@ddp/platform';
 import type { Producer } from 'kafkajs';
+import { DataSource, type EntityManager } from 'typeorm';
 import { SchedulingJobs, assessmentDeadlineJobId } from '../jobs/scheduling-jobs';
+import { ProviderDirectory } from '../providers/provider-directory';
+import { SlotBooking } from '../slots/slot-booking.service';
 import { providerSchedulingService } from '../provider-scheduling.service-definition';
 
 /*
@@ -259,6 +262,33 @@ describe('provider-scheduling: booking the assessment', () => {
        WHERE s.local_date BETWEEN '2030-01-28' AND '2030-02-03' AND s.kind = 'assessment'
          AND s.booked <> (SELECT count(*) FROM appointment a WHERE a.slot_id = s.id AND a.status = 'booked')`);
     expect(slots).toEqual([{ n: 0 }]);
+  });
+
+  it('reads which days are materialised only until it has seen them committed, never from a run that could roll back', async () => {
+    const slots = service.app.get(SlotBooking);
+    const druglink = service.app.get(ProviderDirectory).find('druglink')!;
+    const wanted = [{ provider: druglink, notBefore: new Date('2030-02-04T09:00:00Z'), notAfter: new Date('2030-02-06T18:00:00Z') }];
+    /** One booking run's read in its own transaction; the SQL it sent. */
+    const run = async (rollBack: boolean) => {
+      const sent: string[] = [];
+      let free = 0;
+      await service.app.get(DataSource).transaction(async (manager: EntityManager) => {
+        const query = manager.queryRunner!.query.bind(manager.queryRunner);
+        manager.queryRunner!.query = (sql: string, ...rest: unknown[]) => (sent.push(sql), (query as (...a: unknown[]) => Promise<unknown>)(sql, ...rest)) as never;
+        free = (await slots.freeAssessmentCapacities(manager, wanted)).get('druglink')!.slots.length;
+        if (rollBack) throw new Error('rolled back on purpose');
+      }).catch((error: Error) => {
+        if (!rollBack) throw error;
+      });
+      return { readDays: sent.some((sql) => sql.includes('FROM provider_slot_day')), materialised: sent.some((sql) => sql.includes('INSERT INTO provider_slot_day')), free };
+    };
+    expect(await run(true)).toMatchObject({ readDays: true, materialised: true });
+    const committed = await run(false);
+    expect(committed).toMatchObject({ readDays: true, materialised: true });
+    expect(committed.free).toBeGreaterThan(0);
+    // What a run that materialised read could still have rolled back: the next run reads once more, then none do.
+    expect(await run(false)).toEqual({ readDays: true, materialised: false, free: committed.free });
+    expect(await run(false)).toEqual({ readDays: false, materialised: false, free: committed.free });
   });
 
   it('cancels the open appointment, gives its places back and drops its job when the referral is withdrawn', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ukLocalDate, type Provider } from '@ddp/domain';
-import { Clock } from '@ddp/platform';
+import { Clock, writeTogether } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { returnedRows } from '../common/unit-of-work';
@@ -53,6 +53,15 @@ interface CandidateRow {
  */
 @Injectable()
 export class SlotBooking {
+  /**
+   * Provider days (`provider|date`) seen materialised in a committed state: days are only ever
+   * added, so a booking run skips reading provider_slot_day for days it knows (one round trip
+   * fewer on the referral → AssessmentScheduled hop).
+   */
+  private readonly knownDays = new Set<string>();
+  /** Transactions that materialised days themselves: what they read may still roll back, so it is not remembered. */
+  private readonly materialisingIn = new WeakSet<EntityManager>();
+
   constructor(
     @Inject(ProviderDirectory) private readonly directory: ProviderDirectory,
     @Inject(Clock) private readonly clock: Clock,
@@ -68,6 +77,7 @@ export class SlotBooking {
     const have = new Set(existing.map((r) => r.d));
     const missing = datesBetween(fromDate, toDate).filter((d) => !have.has(d));
     if (missing.length === 0) return 0;
+    this.materialisingIn.add(manager);
     const capacity = this.directory.profile(provider.id).assessorsPerSlot;
     const now = this.clock.now();
     let created = 0;
@@ -119,8 +129,8 @@ export class SlotBooking {
   /**
    * The free assessment slots of several providers between two instants each, with the
    * weekly capacity already taken in their weeks: what allocateEarliest needs to book many
-   * at once. Four statements whatever the number of providers (more only the first time a
-   * day's slots are materialised).
+   * at once. Two statements whatever the number of providers, the locks and the read (one
+   * more while some day in the range is not known to be materialised, more to materialise it).
    */
   async freeAssessmentCapacities(manager: EntityManager, wanted: CapacityRequest[]): Promise<Map<string, ProviderCapacity>> {
     const result = new Map<string, ProviderCapacity>();
@@ -134,35 +144,31 @@ export class SlotBooking {
       [ids],
     );
     await this.ensureAssessmentSlotsMany(manager, wanted.map((w) => ({ provider: w.provider, fromDate: ukLocalDate(w.notBefore), toDate: ukLocalDate(w.notAfter) })));
-    const rows: Array<CandidateRow & { provider_id: string; free: number }> = await manager.query(
-      `SELECT w.provider_id, s.id, s.starts_at, s.ends_at, s.local_date::text AS local_date, s.capacity - s.booked AS free
+    // Each free slot with what its week (Monday-based, as weekStartOf) has taken so far.
+    const rows: Array<CandidateRow & { provider_id: string; free: number; week: string; week_taken: number | null }> = await manager.query(
+      `SELECT w.provider_id, s.id, s.starts_at, s.ends_at, s.local_date::text AS local_date, s.capacity - s.booked AS free,
+              s.week::text AS week, pw.taken AS week_taken
          FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(provider_id, not_before, not_after)
          CROSS JOIN LATERAL (
-           SELECT id, starts_at, ends_at, local_date, capacity, booked FROM provider_slot
+           SELECT id, starts_at, ends_at, local_date, capacity, booked, date_trunc('week', local_date::timestamp)::date AS week FROM provider_slot
             WHERE provider_id = w.provider_id AND kind = 'assessment' AND starts_at >= w.not_before AND ends_at <= w.not_after AND booked < capacity
             ORDER BY starts_at, id LIMIT 1000
-         ) AS s`,
+         ) AS s
+         LEFT JOIN provider_week pw ON pw.provider_id = w.provider_id AND pw.week_start = s.week`,
       [ids, wanted.map((w) => w.notBefore), wanted.map((w) => w.notAfter)],
     );
     for (const id of ids) result.set(id, { slots: [], weekTaken: new Map() });
     for (const r of rows) {
-      result.get(r.provider_id)!.slots.push({ id: r.id, startsAt: r.starts_at, endsAt: r.ends_at, localDate: r.local_date, free: Number(r.free) });
-    }
-    const weeks = [...result].flatMap(([id, c]) => [...new Set(c.slots.map((slot) => weekStartOf(slot.localDate)))].map((week) => ({ id, week })));
-    if (weeks.length > 0) {
-      const taken: Array<{ provider_id: string; week: string; taken: number }> = await manager.query(
-        `SELECT w.provider_id, w.week_start::text AS week, w.taken FROM provider_week w
-          JOIN unnest($1::text[], $2::date[]) AS v(provider_id, week_start) ON v.provider_id = w.provider_id AND v.week_start = w.week_start`,
-        [weeks.map((w) => w.id), weeks.map((w) => w.week)],
-      );
-      for (const t of taken) result.get(t.provider_id)!.weekTaken.set(t.week, Number(t.taken));
+      const capacity = result.get(r.provider_id)!;
+      capacity.slots.push({ id: r.id, startsAt: r.starts_at, endsAt: r.ends_at, localDate: r.local_date, free: Number(r.free) });
+      if (r.week_taken !== null) capacity.weekTaken.set(r.week, Number(r.week_taken));
     }
     return result;
   }
 
   /** ensureAssessmentSlots for several providers: one read of the days already materialised. */
   private async ensureAssessmentSlotsMany(manager: EntityManager, wanted: Array<{ provider: Provider; fromDate: string; toDate: string }>): Promise<void> {
-    const spans = wanted.filter((w) => w.toDate >= w.fromDate);
+    const spans = wanted.filter((w) => w.toDate >= w.fromDate && datesBetween(w.fromDate, w.toDate).some((d) => !this.knownDays.has(`${w.provider.id}|${d}`)));
     if (spans.length === 0) return;
     const existing: Array<{ provider_id: string; d: string }> = await manager.query(
       `SELECT provider_id, local_date::text AS d FROM provider_slot_day
@@ -170,6 +176,7 @@ export class SlotBooking {
       [spans.map((w) => w.provider.id), spans.map((w) => w.fromDate).sort()[0], spans.map((w) => w.toDate).sort().reverse()[0]],
     );
     const have = new Set(existing.map((r) => `${r.provider_id}|${r.d}`));
+    if (!this.materialisingIn.has(manager)) have.forEach((day) => this.knownDays.add(day));
     for (const w of spans) {
       if (datesBetween(w.fromDate, w.toDate).some((d) => !have.has(`${w.provider.id}|${d}`))) await this.ensureAssessmentSlots(manager, w.provider, w.fromDate, w.toDate);
     }
@@ -195,30 +202,26 @@ export class SlotBooking {
   async takeAllocations(manager: EntityManager, allocations: Array<{ provider: Provider; allocation: Allocation }>, countWeek: boolean): Promise<boolean> {
     const perSlot = allocations.flatMap(({ allocation }) => [...allocation.perSlot]);
     if (perSlot.length === 0) return true;
-    const slotRows = returnedRows(await manager.query(
-      `WITH wanted AS (
-         SELECT s.id, v.n FROM provider_slot s JOIN unnest($1::uuid[], $2::int[]) AS v(id, n) ON v.id = s.id
-          ORDER BY s.starts_at, s.id FOR UPDATE OF s
-       )
-       UPDATE provider_slot s SET booked = s.booked + w.n FROM wanted w WHERE s.id = w.id AND s.booked + w.n <= s.capacity RETURNING s.id`,
-      [perSlot.map(([id]) => id), perSlot.map(([, n]) => n)],
-    ));
-    if (slotRows.length !== perSlot.length) return false;
-    if (!countWeek) return true;
-    const weeks = allocations
+    const weeks = !countWeek ? [] : allocations
       .flatMap(({ provider, allocation }) => [...allocation.perWeek].map(([week, n]) => ({ provider: provider.id, week, n, capacity: this.directory.profile(provider.id).weeklyCapacity })))
       .sort((a, b) => (a.provider === b.provider ? (a.week < b.week ? -1 : 1) : a.provider < b.provider ? -1 : 1));
-    if (weeks.length === 0) return true;
-    const weekRows = returnedRows(await manager.query(
-      `WITH v AS (SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[]) AS v(provider_id, week_start, n, capacity))
-       INSERT INTO provider_week (provider_id, week_start, taken)
-       SELECT provider_id, week_start, n FROM v WHERE n <= capacity
-       ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + EXCLUDED.taken
-        WHERE provider_week.taken + EXCLUDED.taken <= (SELECT v.capacity FROM v WHERE v.provider_id = provider_week.provider_id AND v.week_start = provider_week.week_start)
-       RETURNING week_start`,
-      [weeks.map((w) => w.provider), weeks.map((w) => w.week), weeks.map((w) => w.n), weeks.map((w) => w.capacity)],
-    ));
-    return weekRows.length === weeks.length;
+    // The slots' places and the weeks' counts in one statement; the caller rolls back unless both counts are whole.
+    const [slotsTaken, weeksTaken] = await writeTogether(manager, [
+      (bind) => `WITH wanted AS (
+           SELECT s.id, v.n FROM provider_slot s JOIN unnest(${bind(perSlot.map(([id]) => id))}::uuid[], ${bind(perSlot.map(([, n]) => n))}::int[]) AS v(id, n) ON v.id = s.id
+            ORDER BY s.starts_at, s.id FOR UPDATE OF s
+         )
+         UPDATE provider_slot s SET booked = s.booked + w.n FROM wanted w WHERE s.id = w.id AND s.booked + w.n <= s.capacity RETURNING s.id`,
+      ...(weeks.length === 0 ? [] : [(bind: (value: unknown) => string) => {
+        const v = `SELECT * FROM unnest(${bind(weeks.map((w) => w.provider))}::text[], ${bind(weeks.map((w) => w.week))}::date[], ${bind(weeks.map((w) => w.n))}::int[], ${bind(weeks.map((w) => w.capacity))}::int[]) AS v(provider_id, week_start, n, capacity)`;
+        return `INSERT INTO provider_week (provider_id, week_start, taken)
+           SELECT provider_id, week_start, n FROM (${v}) AS v WHERE n <= capacity
+           ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + EXCLUDED.taken
+            WHERE provider_week.taken + EXCLUDED.taken <= (SELECT v.capacity FROM (${v}) AS v WHERE v.provider_id = provider_week.provider_id AND v.week_start = provider_week.week_start)
+           RETURNING week_start`;
+      }]),
+    ]);
+    return slotsTaken === perSlot.length && (weeks.length === 0 || weeksTaken === weeks.length);
   }
 
   /** Takes the assessment slot starting exactly at `startsAt` ('not-a-slot' when the hours have none then). */
