@@ -32,18 +32,26 @@ export class DiversionHistoryService {
 
   /** The current diversions of several people at once (one query), by personRef. */
   async historiesOf(manager: EntityManager, personRefs: string[]): Promise<Map<string, DiversionHistoryEntry[]>> {
-    const byPerson = new Map<string, DiversionHistoryEntry[]>();
-    if (personRefs.length === 0) return byPerson;
-    const rows: Array<{ person_ref: string; referral_id: string; scheme_id: string; outcome: DiversionOutcome; decided_at: Date }> = await manager.query(
+    if (personRefs.length === 0) return new Map();
+    const rows: CurrentRow[] = await manager.query(
       'SELECT person_ref, referral_id, scheme_id, outcome, decided_at FROM diversion_history WHERE person_ref = ANY($1) AND superseded_at IS NULL',
       [personRefs],
     );
-    for (const r of rows) {
-      const entries = byPerson.get(r.person_ref) ?? [];
-      entries.push({ referralId: r.referral_id, schemeId: r.scheme_id, outcome: r.outcome, decidedAt: new Date(r.decided_at) });
-      byPerson.set(r.person_ref, entries);
-    }
-    return byPerson;
+    return byPerson(rows);
+  }
+
+  /**
+   * historiesOf's rows as one JSON value, for a caller that reads them together with
+   * something else in one statement (`personRefs` is its parameter, e.g. '$2'); fold the
+   * value with historiesFromJson.
+   */
+  historiesJsonSql(personRefs: string): string {
+    return `(SELECT coalesce(json_agg(json_build_object('person_ref', person_ref, 'referral_id', referral_id, 'scheme_id', scheme_id, 'outcome', outcome, 'decided_at', decided_at)), '[]'::json)
+               FROM diversion_history WHERE person_ref = ANY(${personRefs}) AND superseded_at IS NULL)`;
+  }
+
+  historiesFromJson(rows: CurrentRow[]): Map<string, DiversionHistoryEntry[]> {
+    return byPerson(rows);
   }
 
   /** The current row of one referral, if this service has heard of it. */
@@ -79,4 +87,23 @@ export class DiversionHistoryService {
       [entry.referralId, entry.personRef, entry.schemeId, entry.outcome, entry.decidedAt, entry.sourceEventType, entry.sourceEventId, entry.recordedAt],
     );
   }
+}
+
+/** A current diversion_history row as read (decided_at a Date, or its JSON text). */
+interface CurrentRow {
+  person_ref: string;
+  referral_id: string;
+  scheme_id: string;
+  outcome: DiversionOutcome;
+  decided_at: Date | string;
+}
+
+function byPerson(rows: CurrentRow[]): Map<string, DiversionHistoryEntry[]> {
+  const histories = new Map<string, DiversionHistoryEntry[]>();
+  for (const r of rows) {
+    const entries = histories.get(r.person_ref) ?? [];
+    entries.push({ referralId: r.referral_id, schemeId: r.scheme_id, outcome: r.outcome, decidedAt: new Date(r.decided_at) });
+    histories.set(r.person_ref, entries);
+  }
+  return histories;
 }

@@ -83,11 +83,13 @@ export class IntakeService {
    * then rolls the group back and takes its encounters one by one through intake().
    */
   async intakeMany(manager: EntityManager, items: Array<{ encounter: Encounter; meta: IntakeMeta }>): Promise<void> {
-    const decidedBefore: Array<{ encounter_id: string }> = await manager.query(
-      'SELECT encounter_id FROM referral WHERE encounter_id = ANY($1)',
-      [items.map((i) => i.encounter.encounterId)],
+    // One read: the encounters decided before, and the diversion history of everyone in the group.
+    const [read]: Array<{ decided: string[]; histories: Parameters<DiversionHistoryService['historiesFromJson']>[0] }> = await manager.query(
+      `SELECT (SELECT coalesce(array_agg(encounter_id), '{}') FROM referral WHERE encounter_id = ANY($1)) AS decided,
+              ${this.history.historiesJsonSql('$2')} AS histories`,
+      [items.map((i) => i.encounter.encounterId), [...new Set(items.map((i) => i.encounter.person.personRef))]],
     );
-    const skip = new Set(decidedBefore.map((r) => r.encounter_id));
+    const skip = new Set(read.decided);
     const fresh = items.filter((i) => {
       if (skip.has(i.encounter.encounterId)) return false;
       skip.add(i.encounter.encounterId); // a repeat inside the group has the first one's answer
@@ -98,7 +100,7 @@ export class IntakeService {
     // One refused encounter rolls the group back; one by one, only it is dead-lettered.
     for (const { encounter } of fresh) this.assertHappened(encounter, now);
 
-    const histories = await this.history.historiesOf(manager, [...new Set(fresh.map((i) => i.encounter.person.personRef))]);
+    const histories = this.history.historiesFromJson(read.histories);
     const shortRefs = new Set<string>();
     const drafts = fresh.map(({ encounter, meta }) => {
       const personRef = encounter.person.personRef;

@@ -45,8 +45,7 @@ export class TimelineService {
     return this.recordMany(manager, entries);
   }
 
-  /** First entries of referrals just stored (their status is already the entry's): one insert for all. */
-  /** Timeline rows of new entries, for the caller's statement (writeTogether). */
+  /** Timeline rows of referrals just stored (their status is already the entry's), for the caller's statement (writeTogether). */
   entriesInsert(entries: TimelineRecord[]): RowsInsert {
     const now = this.clock.now();
     return {
@@ -54,21 +53,6 @@ export class TimelineService {
       casts: [],
       rows: entries.map((e) => [e.referralId, e.eventId, e.eventType, e.occurredAt, e.summary, e.status, e.sourceTopic, now]),
     };
-  }
-
-  /** One INSERT of timeline rows; `tail` ends the statement (ON CONFLICT, RETURNING). */
-  private async insertEntries<T>(manager: EntityManager, entries: TimelineRecord[], tail: string): Promise<T[]> {
-    const now = this.clock.now();
-    const values: unknown[] = [];
-    const tuples = entries.map((e) => {
-      values.push(e.referralId, e.eventId, e.eventType, e.occurredAt, e.summary, e.status, e.sourceTopic, now);
-      const b = values.length - 8;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
-    });
-    return manager.query(
-      `INSERT INTO referral_timeline (referral_id, event_id, event_type, occurred_at, summary, status, source_topic, recorded_at) VALUES ${tuples.join(', ')} ${tail}`,
-      values,
-    );
   }
 
   /**
@@ -94,13 +78,21 @@ export class TimelineService {
     const ours = entries.filter((e) => statusOf.has(e.referralId));
     if (ours.length === 0) return 0;
     const now = this.clock.now();
-    const inserted = await this.insertEntries<{ referral_id: string; status: string | null }>(manager, ours, 'ON CONFLICT (event_id) DO NOTHING RETURNING referral_id, status');
-    const changed = [...new Set(inserted.filter((r) => r.status !== null).map((r) => r.referral_id))];
-    if (changed.length === 0) return ours.length;
+    // The new entries, and with them every status entry of the referrals they change: the
+    // rows stored before (the statement's snapshot) and the ones it inserts (RETURNING).
+    const { into, rows: values } = this.entriesInsert(ours);
+    const params: unknown[] = [];
+    const tuples = values.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
     const rows: Array<{ referral_id: string; id: string; status: ShownStatus; occurred_at: Date }> = await manager.query(
-      'SELECT referral_id, id, status, occurred_at FROM referral_timeline WHERE referral_id = ANY($1) AND status IS NOT NULL',
-      [changed],
+      `WITH added AS (${into} VALUES ${tuples.join(', ')} ON CONFLICT (event_id) DO NOTHING RETURNING referral_id, id, status, occurred_at)
+       SELECT referral_id, id, status, occurred_at FROM added WHERE status IS NOT NULL
+       UNION ALL
+       SELECT t.referral_id, t.id, t.status, t.occurred_at FROM referral_timeline t
+        WHERE t.referral_id IN (SELECT referral_id FROM added WHERE status IS NOT NULL) AND t.status IS NOT NULL`,
+      params,
     );
+    const changed = [...new Set(rows.map((r) => r.referral_id))];
+    if (changed.length === 0) return ours.length;
     const updates: Array<{ id: string; status: ShownStatus }> = [];
     for (const referralId of changed) {
       const status = foldStatus(rows.filter((r) => r.referral_id === referralId).map((r) => ({ id: r.id, status: r.status, occurredAt: new Date(r.occurred_at) })));
