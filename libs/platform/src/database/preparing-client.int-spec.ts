@@ -28,11 +28,14 @@ describe('PreparingClient (real Postgres)', () => {
 
     const once = `SELECT $1::int AS n /* ${randomUUID()} */`;
     await client.query(once, [1]);
+    const manyParameters = `SELECT ${Array.from({ length: 65 }, (_, i) => `$${i + 1}::int`).join(' + ')} AS n`;
+    for (let i = 0; i < 3; i++) expect((await client.query(manyParameters, Array.from({ length: 65 }, () => 1))).rows[0].n).toBe(65);
     const unparameterised = `SELECT 1 AS n /* ${randomUUID()} */`;
     for (let i = 0; i < 3; i++) await client.query(unparameterised);
     const texts = await preparedTexts();
     expect(texts).not.toContain(once);
     expect(texts).not.toContain(unparameterised);
+    expect(texts).not.toContain(manyParameters);
   });
 
   it('keeps reporting the real error of a statement that fails, prepared or not', async () => {

@@ -11,7 +11,7 @@ import { Client } from 'pg';
  * through Kafka): about 10 % less CPU per encounter over the four services and Postgres.
  *
  * Which statements: parameterised ones (the simple-protocol multi-statement texts, and
- * BEGIN/COMMIT, have no parameters) whose text this process has run before
+ * BEGIN/COMMIT, have no parameters) with at most MAX_PARAMETERS, whose text this process has run before
  * (`REPEATS_BEFORE_PREPARING`), up to `PREPARED_PER_CONNECTION` per connection, so texts
  * built per batch size (a VALUES list of n rows) cannot fill a backend's memory.
  * A statement whose result shape changed under it (a migration added a column to a
@@ -26,7 +26,7 @@ export class PreparingClient extends Client {
   // pg's query() has many overloads; this adds a name to the (text, values[, callback]) form only.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
-    const name = typeof config === 'string' && Array.isArray(values) && values.length > 0 ? this.statementName(config) : null;
+    const name = typeof config === 'string' && Array.isArray(values) && values.length > 0 && values.length <= MAX_PARAMETERS ? this.statementName(config) : null;
     if (!name) return (super.query as (...args: unknown[]) => unknown)(config, values, callback);
     const result = (super.query as (...args: unknown[]) => unknown)({ name, text: config, values }, callback);
     if (result && typeof (result as Promise<unknown>).catch === 'function') {
@@ -64,6 +64,11 @@ export class PreparingClient extends Client {
 const REPEATS_BEFORE_PREPARING = 1;
 /** Named statements one connection keeps (each holds a plan in its backend). */
 const PREPARED_PER_CONNECTION = 200;
+/**
+ * Statements with more parameters (a batch's VALUES list, its length varying with the batch)
+ * stay unnamed: parsing is a small part of their cost, and each length would be a plan of its own.
+ */
+const MAX_PARAMETERS = 64;
 /** Distinct texts counted per process; texts met after that stay unnamed. */
 const MAX_TEXTS_COUNTED = 5000;
 const MAX_TEXT_LENGTH = 20_000;
