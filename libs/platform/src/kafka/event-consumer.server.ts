@@ -592,13 +592,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   /**
-   * Inbox rows of a group in one statement. Returns, per envelope, whether this is its
-   * first delivery (false for one already processed, or repeated earlier in the group).
-   */
-  /**
-   * A transaction that starts by claiming `envelopes` in the inbox, in the same round trip as
-   * its START TRANSACTION (transactionWith). `work` gets the event ids that were new to this
-   * consumer; the others were applied before (a redelivery).
+   * A transaction that starts by claiming `envelopes` in the inbox (one statement for all), in
+   * the same round trip as its START TRANSACTION (transactionWith). `work` gets the event ids
+   * new to this consumer; the others were applied before (a redelivery). An id repeated within
+   * the group is in the set once: callers take it out at its first use.
    */
   private inTransactionClaiming<T>(envelopes: EventEnvelope[], work: (manager: EntityManager, claimed: Set<string>) => Promise<T>): Promise<T> {
     if (envelopes.length === 0) return this.options.dataSource.transaction((manager) => work(manager, new Set()));

@@ -45,8 +45,6 @@ interface Waiter {
 export class ReferralContactClient implements ContactSource {
   private readonly queued = new Map<string, Waiter[]>();
   private inFlight = 0;
-  /** HTTP requests made and referral ids asked for (tests and /admin figures). */
-  readonly stats = { requests: 0, asked: 0 };
 
   constructor(
     private readonly baseUrl: string,
@@ -87,8 +85,6 @@ export class ReferralContactClient implements ContactSource {
       }
     };
     const failAll = (error: Error) => [...batch.keys()].forEach((id) => settle(id, error));
-    this.stats.requests++;
-    this.stats.asked += batch.size;
     let res: HttpResponse;
     try {
       res = await httpRequest(`${this.baseUrl.replace(/\/$/, '')}/internal/v1/referrals/contacts`, {
