@@ -12,6 +12,17 @@ export interface RowsInsert {
 /** Any other data-modifying statement: built with `bind`, which adds a parameter and returns its placeholder ($n). */
 export type BoundStatement = (bind: (value: unknown) => string) => string;
 
+/** The SQL of a RowsInsert, its values added with `bind` (which returns each one's placeholder). */
+export function rowsInsertSql(part: RowsInsert, bind: (value: unknown) => string): string {
+  const tuples = part.rows.map((row) => `(${row.map((value, c) => `${bind(value)}${part.casts[c] ?? ''}`).join(', ')})`);
+  return `${part.into} VALUES ${tuples.join(', ')} ${part.tail ?? ''}`;
+}
+
+/** A placeholder allocator over `values`: bind(v) appends v and returns its $n. */
+export function binder(values: unknown[]): (value: unknown) => string {
+  return (value) => `$${values.push(value)}`;
+}
+
 /**
  * Runs several writes as one statement (each in a data-modifying WITH clause): one round
  * trip where there were one per table. On a busy machine every round trip of a consumer's
@@ -23,14 +34,13 @@ export type BoundStatement = (bind: (value: unknown) => string) => string;
  */
 export async function writeTogether(manager: EntityManager, parts: ReadonlyArray<RowsInsert | BoundStatement>): Promise<number[]> {
   const values: unknown[] = [];
-  const bind = (value: unknown) => `$${values.push(value)}`;
+  const bind = binder(values);
   const counts = parts.map(() => 0);
   const statements: Array<{ index: number; sql: string }> = [];
   parts.forEach((part, index) => {
     if (typeof part === 'function') return statements.push({ index, sql: part(bind) });
     if (part.rows.length === 0) return;
-    const tuples = part.rows.map((row) => `(${row.map((value, c) => `${bind(value)}${part.casts[c] ?? ''}`).join(', ')})`);
-    statements.push({ index, sql: `${part.into} VALUES ${tuples.join(', ')} ${part.tail ?? ''}` });
+    statements.push({ index, sql: rowsInsertSql(part, bind) });
   });
   if (statements.length === 0) return counts;
   const counted = statements.map(({ sql }) => /\bRETURNING\b/i.test(sql));

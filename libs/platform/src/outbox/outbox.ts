@@ -1,7 +1,7 @@
 import { createEnvelope, HEADERS, type DataOf, type EventDefinition, type EventEnvelope, type ProducerName } from '@ddp/contracts';
 import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { Clock } from '../clock/clock';
-import type { RowsInsert } from '../database/write-together';
+import { binder, rowsInsertSql, type RowsInsert } from '../database/write-together';
 
 /** The outbox row's columns, in the order of Outbox.rowValues. */
 export const OUTBOX_COLUMNS = 'event_id, topic, message_key, event_type, payload, headers';
@@ -52,15 +52,7 @@ export class Outbox {
   async stage(manager: EntityManager, topic: string, envelopes: EventEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
     const values: unknown[] = [];
-    const rows = envelopes.map((e, i) => {
-      values.push(...this.rowValues(topic, e));
-      const b = i * 6;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb)`;
-    });
-    await manager.query(
-      `INSERT INTO outbox_message (${OUTBOX_COLUMNS}) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    await manager.query(rowsInsertSql(this.rowsInsert(topic, envelopes), binder(values)), values);
     this.stagedIn(manager);
   }
 

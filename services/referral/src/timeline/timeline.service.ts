@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@ddp/contracts';
-import { Clock, type RowsInsert } from '@ddp/platform';
+import { binder, Clock, rowsInsertSql, type RowsInsert } from '@ddp/platform';
 import type { EntityManager } from 'typeorm';
 import { describeEvent, foldStatus, type ShownStatus } from './event-descriptions';
 
@@ -80,11 +80,10 @@ export class TimelineService {
     const now = this.clock.now();
     // The new entries, and with them every status entry of the referrals they change: the
     // rows stored before (the statement's snapshot) and the ones it inserts (RETURNING).
-    const { into, rows: values } = this.entriesInsert(ours);
     const params: unknown[] = [];
-    const tuples = values.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
+    const insert = rowsInsertSql({ ...this.entriesInsert(ours), tail: 'ON CONFLICT (event_id) DO NOTHING RETURNING referral_id, id, status, occurred_at' }, binder(params));
     const rows: Array<{ referral_id: string; id: string; status: ShownStatus; occurred_at: Date }> = await manager.query(
-      `WITH added AS (${into} VALUES ${tuples.join(', ')} ON CONFLICT (event_id) DO NOTHING RETURNING referral_id, id, status, occurred_at)
+      `WITH added AS (${insert})
        SELECT referral_id, id, status, occurred_at FROM added WHERE status IS NOT NULL
        UNION ALL
        SELECT t.referral_id, t.id, t.status, t.occurred_at FROM referral_timeline t
