@@ -119,3 +119,21 @@ describe('EventConsumerServer readiness', () => {
     expect(server.state).toBe('stopped');
   });
 });
+
+describe('EventConsumerServer handler lookup', () => {
+  it('finds handlers by event type, remembers misses, and sees a handler registered after a miss', async () => {
+    const { server } = setUp();
+    const referralCreated = jest.fn();
+    server.addHandler('ReferralCreated', referralCreated, true);
+
+    expect(server.getHandlerByPattern('ReferralCreated')).toBe(referralCreated);
+    expect(server.getHandlerByPattern('ReferralCreated')).toBe(referralCreated);
+    expect(server.getHandlerByPattern('AssessmentScheduled')).toBeNull();
+
+    const assessmentScheduled = jest.fn();
+    server.addHandler('AssessmentScheduled', assessmentScheduled, true);
+    expect(server.getHandlerByPattern('AssessmentScheduled')).toBe(assessmentScheduled);
+    expect(server.getHandlerByPattern('ReferralCreated')).toBe(referralCreated);
+    await server.close();
+  });
+});

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Offsets, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
@@ -138,6 +138,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly gathering = new Map<string, { runs: PartitionRun[]; done: Promise<void> }>();
   /** Envelopes already decoded (and validated) for a group, or null for a message that does not decode. */
   private readonly decoded = new WeakMap<KafkaMessage, EventEnvelope | null>();
+  /** Handlers by pattern (see getHandlerByPattern). */
+  private readonly handlerLookups = new Map<string, MessageHandler | null>();
   /** Partitions applied alone at the same time (partitionsConsumedConcurrently). */
   private readonly aloneSlots: Slots;
   /** From a message's Kafka timestamp to the start of its processing: fetch and queueing. */
@@ -200,6 +202,26 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   on(): void {
     // Status events are not used; health reads state.
+  }
+
+  /**
+   * Nest's lookup JSON-parses every pattern first, and an event type is not JSON: each call
+   * built and threw a SyntaxError (with its stack), several times per event (1-2 % of a
+   * service's CPU). Handlers are registered before the consumer starts, so each pattern is
+   * looked up once; registering a handler forgets the answers.
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    let handler = this.handlerLookups.get(pattern);
+    if (handler === undefined) {
+      handler = super.getHandlerByPattern(pattern) ?? null;
+      this.handlerLookups.set(pattern, handler);
+    }
+    return handler;
+  }
+
+  override addHandler(...args: Parameters<Server['addHandler']>): void {
+    this.handlerLookups.clear();
+    super.addHandler(...args);
   }
 
   unwrap<T>(): T {

@@ -1,5 +1,8 @@
 import { Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
 import type { LoggerService } from '@nestjs/common';
+import { fixKafkajsIdleLoop } from './kafkajs-idle-loop-fix';
+
+fixKafkajsIdleLoop();
 
 /**
  * The only place the platform builds kafkajs objects. kafkajs 2.2.4 has had no release
