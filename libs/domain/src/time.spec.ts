@@ -1,4 +1,5 @@
-import { addDays, daysBetween, endOfUkDay, inForceAt, inForceOn, isIsoDate, startOfUkDay, ukLocalDate, ukOffsetMs } from './time';
+import fc from 'fast-check';
+import { addDays, daysBetween, endOfUkDay, inForceAt, inForceOn, isIsoDate, startOfUkDay, ukLocalDate, ukOffsetMs, ukWallClock } from './time';
 
 describe('ukLocalDate', () => {
   it.each([
@@ -22,6 +23,55 @@ describe('ukOffsetMs', () => {
     expect(ukOffsetMs(new Date('2021-01-15T12:00:00.123Z'))).toBe(0);
     expect(ukOffsetMs(new Date('2021-07-15T12:00:00.987Z'))).toBe(3_600_000);
     expect(ukOffsetMs(new Date(-1))).toBe(3_600_000); // 1970 was British Standard Time all year
+  });
+});
+
+describe('ukWallClock', () => {
+  // The reference: Intl read for the instant itself (the implementation reads it once per UTC hour).
+  const intl = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short', hourCycle: 'h23',
+  });
+  const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const byIntl = (at: Date) => {
+    const p = Object.fromEntries(intl.formatToParts(at).map((x) => [x.type, x.value]));
+    return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second), weekday: WEEKDAYS.indexOf(p.weekday) };
+  };
+
+  it('reads the clock either side of each change of 2021', () => {
+    expect(ukWallClock(new Date('2021-03-28T00:59:59.999Z'))).toEqual({ year: 2021, month: 3, day: 28, hour: 0, minute: 59, second: 59, weekday: 0 });
+    expect(ukWallClock(new Date('2021-03-28T01:00:00.000Z'))).toEqual({ year: 2021, month: 3, day: 28, hour: 2, minute: 0, second: 0, weekday: 0 });
+    expect(ukWallClock(new Date('2021-10-31T00:59:59.000Z'))).toEqual({ year: 2021, month: 10, day: 31, hour: 1, minute: 59, second: 59, weekday: 0 });
+    expect(ukWallClock(new Date('2021-10-31T01:00:00.000Z'))).toEqual({ year: 2021, month: 10, day: 31, hour: 1, minute: 0, second: 0, weekday: 0 });
+  });
+
+  it('agrees with Intl at any instant from 1900 to 2100, and the offset with it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (t) => {
+        const at = new Date(t);
+        const wall = ukWallClock(at);
+        expect(wall).toEqual(byIntl(at));
+        const wallMs = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+        expect(ukOffsetMs(at)).toBe(wallMs - (t - (((t % 1000) + 1000) % 1000)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('agrees with Intl minute by minute through the hours around every UK clock change of 2019-2027', () => {
+    for (let year = 2019; year <= 2027; year++) {
+      for (const month of [2, 9]) {
+        // The last Sunday of March / October, 00:00-03:00 UTC.
+        const lastDay = new Date(Date.UTC(year, month + 1, 0));
+        const sunday = lastDay.getUTCDate() - lastDay.getUTCDay();
+        for (let t = Date.UTC(year, month, sunday); t < Date.UTC(year, month, sunday, 3); t += 60_000) {
+          expect(ukWallClock(new Date(t))).toEqual(byIntl(new Date(t)));
+        }
+      }
+    }
+  });
+
+  it('refuses an invalid instant', () => {
+    expect(() => ukWallClock(new Date('nonsense'))).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Europe/London calendar helpers. Time is always passed in; nothing here reads the clock.
- * Intl.DateTimeFormat supplies the GMT/BST offset (a pure computation, not I/O).
+ * Intl.DateTimeFormat supplies the GMT/BST offset (a pure computation, not I/O), read once per UTC hour.
  */
 import type { EffectiveDated } from './types';
 
@@ -25,27 +25,56 @@ function assertValidInstant(at: Date, what = 'instant'): void {
   }
 }
 
-interface LocalParts {
+/** Wall-clock reading of an instant in Europe/London. */
+export interface UkWallClock {
   year: number;
+  /** 1-12 */
   month: number;
   day: number;
   hour: number;
   minute: number;
   second: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
 }
 
-function londonParts(at: Date): LocalParts {
-  const parts: Record<string, number> = {};
-  for (const p of LONDON.formatToParts(at)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+const MS_PER_HOUR = 3_600_000;
+/** Offsets already read, by UTC hour; cleared when it holds more than ~11 years of hours. */
+const offsetByUtcHour = new Map<number, number>();
+const OFFSET_CACHE_MAX = 100_000;
+
+/**
+ * Europe/London's offset from UTC (ms) for the UTC hour holding `t`. UK clocks change only on
+ * whole UTC hours, so one Intl reading serves a whole hour: formatToParts cost a few
+ * microseconds per call and was among the largest single costs of intake and booking.
+ */
+function londonOffsetMs(t: number): number {
+  const hour = Math.floor(t / MS_PER_HOUR);
+  let offset = offsetByUtcHour.get(hour);
+  if (offset === undefined) {
+    const parts: Record<string, number> = {};
+    for (const p of LONDON.formatToParts(new Date(hour * MS_PER_HOUR))) {
+      if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    }
+    offset = Date.UTC(parts['year'], parts['month'] - 1, parts['day'], parts['hour'], parts['minute'], parts['second']) - hour * MS_PER_HOUR;
+    if (offsetByUtcHour.size >= OFFSET_CACHE_MAX) offsetByUtcHour.clear();
+    offsetByUtcHour.set(hour, offset);
   }
+  return offset;
+}
+
+/** The Europe/London wall clock at an instant (GMT or BST). */
+export function ukWallClock(at: Date): UkWallClock {
+  assertValidInstant(at);
+  const local = new Date(at.getTime() + londonOffsetMs(at.getTime()));
   return {
-    year: parts['year'],
-    month: parts['month'],
-    day: parts['day'],
-    hour: parts['hour'],
-    minute: parts['minute'],
-    second: parts['second'],
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay(),
   };
 }
 
@@ -75,17 +104,14 @@ function formatUtcDate(t: Date): string {
 
 /** The Europe/London local calendar date of an instant, YYYY-MM-DD. */
 export function ukLocalDate(at: Date): string {
-  assertValidInstant(at);
-  const p = londonParts(at);
+  const p = ukWallClock(at);
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
 
 /** Offset of Europe/London from UTC at an instant, in milliseconds (0 in GMT, 3,600,000 in BST). */
 export function ukOffsetMs(at: Date): number {
   assertValidInstant(at);
-  const p = londonParts(at);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - (at.getTime() - (((at.getTime() % 1000) + 1000) % 1000));
+  return londonOffsetMs(at.getTime());
 }
 
 /** Adds whole calendar days to a YYYY-MM-DD date. */

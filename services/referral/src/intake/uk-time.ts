@@ -1,27 +1,29 @@
 /** Plain UK-local wording of instants, for answers read out by officers and timelines. */
+import { ukWallClock } from '@ddp/domain';
 
-const DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const SHORT_DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
-const TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-function dayText(at: Date, format: Intl.DateTimeFormat): string {
-  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
-}
+// Names instead of Intl formatting per call: intake words every answer and timeline line.
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+// As en-GB abbreviates them (September is "Sept"), so timelines read as they did.
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
 
 /** "Saturday 21 November 2026". */
 export function ukDay(at: Date): string {
-  return dayText(at, DAY);
+  const c = ukWallClock(at);
+  return `${WEEKDAYS[c.weekday]} ${c.day} ${MONTHS[c.month - 1]} ${c.year}`;
 }
 
 /** "18:30" (Europe/London, GMT or BST). */
 export function ukClockTime(at: Date): string {
-  return TIME.format(at);
+  const c = ukWallClock(at);
+  return `${two(c.hour)}:${two(c.minute)}`;
 }
 
 /** "Sat 21 Nov 2026, 18:30": compact, for timeline lines. */
 export function ukShortDateTime(at: Date): string {
-  return `${dayText(at, SHORT_DAY)}, ${ukClockTime(at)}`;
+  const c = ukWallClock(at);
+  return `${WEEKDAYS[c.weekday].slice(0, 3)} ${c.day} ${SHORT_MONTHS[c.month - 1]} ${c.year}, ${two(c.hour)}:${two(c.minute)}`;
 }
 
 /** True when the instant is the last minute of its UK day (a deadline at "end of day"). */
