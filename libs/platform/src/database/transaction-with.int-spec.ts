@@ -1,6 +1,10 @@
 import { DataSource } from 'typeorm';
 import { resetDatabase, testDatabaseUrl } from '@ddp/testing';
+import { NotificationSent } from '@ddp/contracts';
+import { SystemClock } from '../clock/clock';
+import { Outbox } from '../outbox/outbox';
 import { ensureDatabase } from './database';
+import { CreatePlatformTables1763700000000 } from './platform-tables.migration';
 import { PreparingClient } from './preparing-client';
 import { transactionWith } from './transaction-with';
 
@@ -9,11 +13,16 @@ describe('transactionWith (real Postgres)', () => {
   const url = testDatabaseUrl('transaction_with');
   let dataSource: DataSource;
   let queries: string[];
+  const outbox = new Outbox('notification', new SystemClock());
+  const relayWoken: number[] = [];
 
   beforeAll(async () => {
     await resetDatabase(url);
     await ensureDatabase(url);
-    dataSource = await new DataSource({ type: 'postgres', url, extra: { Client: PreparingClient } }).initialize();
+    dataSource = await new DataSource({ type: 'postgres', url, extra: { Client: PreparingClient }, migrations: [CreatePlatformTables1763700000000] }).initialize();
+    await dataSource.runMigrations();
+    dataSource.subscribers.push(outbox.transactionEvents());
+    outbox.onStaged(() => relayWoken.push(Date.now()));
     await dataSource.query('CREATE TABLE claim (id text PRIMARY KEY)');
     await dataSource.query('CREATE TABLE effect (id text)');
     // Every query a client of the pool sends, in order (to count round trips).
@@ -75,5 +84,62 @@ describe('transactionWith (real Postgres)', () => {
   it('fails with the statement\'s own error and leaves the connection usable', async () => {
     await expect(transactionWith(dataSource, () => 'SELECT * FROM no_such_table', async () => 1)).rejects.toThrow('no_such_table');
     expect(await transactionWith(dataSource, claim(['d']), async (_, rows) => rows.length)).toBe(1);
+  });
+
+  describe('with the outbox holding staged events for the COMMIT', () => {
+    const sent = (n: string) => ({ notificationId: `00000000-0000-4000-8000-00000000000${n}`, referralId: '11111111-1111-4111-8111-111111111111', channel: 'email', recipientRole: 'person', template: 'assessment-booked', attempts: 1 });
+    const causation = { key: '11111111-1111-4111-8111-111111111111', correlationId: 'c-1' };
+    const outboxIds = async () => (await dataSource.query("SELECT payload->'data'->>'notificationId' AS id FROM outbox_message ORDER BY id")).map((r: { id: string }) => r.id);
+    beforeEach(() => dataSource.query('DELETE FROM outbox_message'));
+
+    it('writes the staged rows in the COMMIT\'s round trip, in staging order, and wakes the relay after it', async () => {
+      relayWoken.length = 0;
+      queries = [];
+      await transactionWith(dataSource, claim(['e']), async (manager) => {
+        await outbox.publish(manager, NotificationSent, sent('1'), causation);
+        await outbox.stage(manager, NotificationSent.topic, [outbox.envelope(NotificationSent, sent('2'), causation), outbox.envelope(NotificationSent, sent('3'), causation)]);
+        expect(await manager.query('SELECT count(*)::int AS n FROM outbox_message')).toEqual([{ n: 0 }]);
+        expect(relayWoken).toHaveLength(0);
+      }, outbox);
+      expect(queries).toHaveLength(3); // START + claim; the count above; INSERT + COMMIT
+      expect(queries[2]).toMatch(/^INSERT INTO outbox_message .*; COMMIT$/s);
+      expect(await outboxIds()).toEqual(['1', '2', '3'].map((n) => sent(n).notificationId));
+      const [row] = await dataSource.query('SELECT topic, message_key, event_type, headers FROM outbox_message LIMIT 1');
+      expect(row).toEqual(expect.objectContaining({ topic: NotificationSent.topic, message_key: causation.key, event_type: 'NotificationSent', headers: expect.objectContaining({ 'event-type': 'NotificationSent' }) }));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(relayWoken).toHaveLength(1);
+    });
+
+    it('writes nothing when the work fails, and rows staged in a rolled-back savepoint go with it', async () => {
+      await expect(transactionWith(dataSource, claim(['f']), async (manager) => {
+        await outbox.publish(manager, NotificationSent, sent('4'), causation);
+        throw new Error('refused');
+      }, outbox)).rejects.toThrow('refused');
+      expect(await outboxIds()).toEqual([]);
+
+      await transactionWith(dataSource, claim(['g']), async (manager) => {
+        await outbox.publish(manager, NotificationSent, sent('5'), causation);
+        await manager.transaction(async (inner) => {
+          await outbox.publish(inner, NotificationSent, sent('6'), causation);
+          throw new Error('inner');
+        }).catch(() => undefined);
+      }, outbox);
+      expect(await outboxIds()).toEqual([sent('5').notificationId]);
+    });
+
+    it('rolls back, claim included, when the held rows cannot be written', async () => {
+      await dataSource.query('ALTER TABLE outbox_message ADD CONSTRAINT spec_refuses CHECK (message_key <> \'refused\')');
+      try {
+        await expect(transactionWith(dataSource, claim(['h']), async (manager) => {
+          await manager.query('INSERT INTO effect (id) VALUES ($1)', ['from-h']);
+          await outbox.publish(manager, NotificationSent, sent('7'), { ...causation, key: 'refused' });
+        }, outbox)).rejects.toThrow('spec_refuses');
+      } finally {
+        await dataSource.query('ALTER TABLE outbox_message DROP CONSTRAINT spec_refuses');
+      }
+      expect((await dataSource.query("SELECT count(*)::int AS n FROM claim WHERE id = 'h'"))[0].n).toBe(0);
+      expect(await effects()).not.toContain('from-h');
+      expect(await transactionWith(dataSource, claim(['i']), async (_, rows) => rows.length, outbox)).toBe(1);
+    });
   });
 });

@@ -628,6 +628,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           FROM unnest(ARRAY[${envelopes.map((e) => literal(e.eventId)).join(', ')}]::text[], ARRAY[${envelopes.map((e) => literal(e.eventType)).join(', ')}]::text[]) AS e(id, type)
         ON CONFLICT DO NOTHING RETURNING event_id`,
       (manager, rows) => work(manager, new Set(rows.map((r) => String(r.event_id)))),
+      this.options.outbox,
     );
   }
 

@@ -1,10 +1,12 @@
 import { createEnvelope, HEADERS, type DataOf, type EventDefinition, type EventEnvelope, type ProducerName } from '@ddp/contracts';
 import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { Clock } from '../clock/clock';
+import type { Literal, WritesAtCommit } from '../database/transaction-with';
 import { binder, rowsInsertSql, type RowsInsert } from '../database/write-together';
 
-/** The outbox row's columns, in the order of Outbox.rowValues. */
+/** The outbox row's columns, in the order of Outbox.rowValues, and the casts of its values. */
 export const OUTBOX_COLUMNS = 'event_id, topic, message_key, event_type, payload, headers';
+const OUTBOX_CASTS = ['', '', '', '', '::jsonb', '::jsonb'];
 
 export interface Causation {
   /** The referral id: Kafka key of the event. */
@@ -19,8 +21,10 @@ export interface Causation {
  * its events commit together or not at all. This is the only way the platform
  * publishes; the relay does the Kafka side.
  */
-export class Outbox {
+export class Outbox implements WritesAtCommit {
   private readonly listeners: Array<() => void> = [];
+  /** Rows staged in transactions that write them with their COMMIT (holdIn), by transaction. */
+  private readonly held = new WeakMap<QueryRunner, unknown[][]>();
   /** Transactions that staged rows and have not ended yet: the relay hears of them at commit. */
   private readonly staging = new WeakSet<QueryRunner>();
   private subscribed = false;
@@ -48,9 +52,21 @@ export class Outbox {
     });
   }
 
-  /** Stages already-built envelopes (one round trip for many). */
+  /**
+   * Stages already-built envelopes (one round trip for many; none in a transaction that
+   * holds them for its COMMIT, see holdIn).
+   */
   async stage(manager: EntityManager, topic: string, envelopes: EventEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
+    // Inside a nested transaction (a savepoint) rows are written now, so they roll back with it.
+    const runner = manager.queryRunner;
+    const depth = (runner as { transactionDepth?: number } | undefined)?.transactionDepth;
+    const held = runner?.isTransactionActive && depth === 1 ? this.held.get(runner) : undefined;
+    if (held) {
+      for (const e of envelopes) held.push(this.rowValues(topic, e));
+      this.stagedIn(manager);
+      return;
+    }
     const values: unknown[] = [];
     await manager.query(rowsInsertSql(this.rowsInsert(topic, envelopes), binder(values)), values);
     this.stagedIn(manager);
@@ -61,7 +77,26 @@ export class Outbox {
    * in one statement (writeTogether); it then calls stagedIn(manager).
    */
   rowsInsert(topic: string, envelopes: EventEnvelope[]): RowsInsert {
-    return { into: `INSERT INTO outbox_message (${OUTBOX_COLUMNS})`, casts: ['', '', '', '', '::jsonb', '::jsonb'], rows: envelopes.map((e) => this.rowValues(topic, e)) };
+    return { into: `INSERT INTO outbox_message (${OUTBOX_COLUMNS})`, casts: OUTBOX_CASTS, rows: envelopes.map((e) => this.rowValues(topic, e)) };
+  }
+
+  /** transactionWith: rows staged in this transaction from now on are written with its COMMIT. */
+  holdIn(runner: QueryRunner): void {
+    this.held.set(runner, []);
+  }
+
+  /** The held rows as one INSERT with literal values (the simple protocol has no parameters), or null. */
+  takeHeld(runner: QueryRunner, literal: Literal): string | null {
+    const rows = this.held.get(runner);
+    this.held.delete(runner);
+    if (!rows?.length) return null;
+    // rowValues gives strings only: ids, topic, key, type, and payload and headers as JSON text.
+    const tuples = rows.map((r) => `(${r.map((v, i) => literal(String(v)) + OUTBOX_CASTS[i]).join(', ')})`);
+    return `INSERT INTO outbox_message (${OUTBOX_COLUMNS}) VALUES ${tuples.join(', ')}`;
+  }
+
+  dropHeld(runner: QueryRunner): void {
+    this.held.delete(runner);
   }
 
   /** Rows were staged in `manager`'s transaction: the relay hears of them when it commits. */
