@@ -208,7 +208,23 @@ describe('fault injection', () => {
   async function killAndRestart(service: ServiceName): Promise<void> {
     await stack.kill(service, 'SIGKILL');
     expect(stack.lastExit[service]?.signal).toBe('SIGKILL');
+    // Its HTTP API answers before its consumer is back in the group (that waits for the killed
+    // member's session to run out): an officer's encounter is taken meanwhile.
+    const started = Date.now();
+    let answeredAt: number | null = null;
+    const watch = (async () => {
+      while (answeredAt === null && Date.now() - started < 120_000) {
+        const ok = await fetch(`${stack.urls[service]}/health/live`).then((r) => r.ok, () => false);
+        if (ok) answeredAt = Date.now();
+        else await sleep(50);
+      }
+    })();
     await stack.start(service);
+    const readyAt = Date.now();
+    await watch;
+    expect(answeredAt).not.toBeNull();
+    expect(answeredAt!).toBeLessThan(readyAt);
+    counts[`kill -9 ${service}: HTTP answering, then ready, in ms`] = `${answeredAt! - started} / ${readyAt - started}`;
   }
 
   it('keeps every promise while services, the broker, Redis and PostgreSQL fail under a stream of encounters', async () => {

@@ -92,8 +92,11 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
 
   const relay = app.get(OutboxRelay);
   relay.start();
-  await app.startAllMicroservices();
+  // HTTP first: the API (an officer's encounter, a caseworker's attendance) needs no consumer,
+  // and a restarted service may wait for its group (up to the session timeout of the member
+  // it replaces). /health/ready stays false until the consumer has its partitions.
   await app.listen(config.PORT, config.HOST);
+  await app.startAllMicroservices();
   // PORT=0 (tests) picks a free port: report the real one.
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
