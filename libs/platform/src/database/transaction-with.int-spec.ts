@@ -7,6 +7,7 @@ import { ensureDatabase } from './database';
 import { CreatePlatformTables1763700000000 } from './platform-tables.migration';
 import { PreparingClient } from './preparing-client';
 import { transactionWith } from './transaction-with';
+import { writeTogether } from './write-together';
 
 // The first statement rides with START TRANSACTION; the rest is an ordinary TypeORM transaction.
 describe('transactionWith (real Postgres)', () => {
@@ -108,6 +109,16 @@ describe('transactionWith (real Postgres)', () => {
       expect(row).toEqual(expect.objectContaining({ topic: NotificationSent.topic, message_key: causation.key, event_type: 'NotificationSent', headers: expect.objectContaining({ 'event-type': 'NotificationSent' }) }));
       await new Promise((resolve) => setImmediate(resolve));
       expect(relayWoken).toHaveLength(1);
+    });
+
+    it('keeps staging order when a statement of the transaction writes outbox rows itself (writeTogether)', async () => {
+      await transactionWith(dataSource, claim(['j']), async (manager) => {
+        await outbox.publish(manager, NotificationSent, sent('1'), causation);
+        await writeTogether(manager, [outbox.rowsInsert(NotificationSent.topic, [outbox.envelope(NotificationSent, sent('2'), causation)], manager)]);
+        outbox.stagedIn(manager);
+        await outbox.publish(manager, NotificationSent, sent('3'), causation);
+      }, outbox);
+      expect(await outboxIds()).toEqual(['1', '2', '3'].map((n) => sent(n).notificationId));
     });
 
     it('writes nothing when the work fails, and rows staged in a rolled-back savepoint go with it', async () => {

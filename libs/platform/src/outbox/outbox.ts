@@ -8,6 +8,10 @@ import { binder, rowsInsertSql, type RowsInsert } from '../database/write-togeth
 export const OUTBOX_COLUMNS = 'event_id, topic, message_key, event_type, payload, headers';
 const OUTBOX_CASTS = ['', '', '', '', '::jsonb', '::jsonb'];
 
+function outboxInsert(rows: unknown[][]): RowsInsert {
+  return { into: `INSERT INTO outbox_message (${OUTBOX_COLUMNS})`, casts: OUTBOX_CASTS, rows };
+}
+
 export interface Causation {
   /** The referral id: Kafka key of the event. */
   key: string;
@@ -58,26 +62,36 @@ export class Outbox implements WritesAtCommit {
    */
   async stage(manager: EntityManager, topic: string, envelopes: EventEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
-    // Inside a nested transaction (a savepoint) rows are written now, so they roll back with it.
-    const runner = manager.queryRunner;
-    const depth = (runner as { transactionDepth?: number } | undefined)?.transactionDepth;
-    const held = runner?.isTransactionActive && depth === 1 ? this.held.get(runner) : undefined;
+    const rows = envelopes.map((e) => this.rowValues(topic, e));
+    const held = this.heldAtTop(manager);
     if (held) {
-      for (const e of envelopes) held.push(this.rowValues(topic, e));
+      held.push(...rows);
       this.stagedIn(manager);
       return;
     }
     const values: unknown[] = [];
-    await manager.query(rowsInsertSql(this.rowsInsert(topic, envelopes), binder(values)), values);
+    await manager.query(rowsInsertSql(outboxInsert(rows), binder(values)), values);
     this.stagedIn(manager);
   }
 
   /**
    * The outbox rows of `envelopes`, for a caller that writes them together with its own rows
-   * in one statement (writeTogether); it then calls stagedIn(manager).
+   * in one statement (writeTogether) on `manager`; it then calls stagedIn(manager). Rows this
+   * transaction still holds for its COMMIT come first and are no longer held, so the
+   * transaction's events keep the order they were staged in (the relay sends by row id).
    */
-  rowsInsert(topic: string, envelopes: EventEnvelope[]): RowsInsert {
-    return { into: `INSERT INTO outbox_message (${OUTBOX_COLUMNS})`, casts: OUTBOX_CASTS, rows: envelopes.map((e) => this.rowValues(topic, e)) };
+  rowsInsert(topic: string, envelopes: EventEnvelope[], manager: EntityManager): RowsInsert {
+    const rows = envelopes.map((e) => this.rowValues(topic, e));
+    return outboxInsert([...(this.heldAtTop(manager)?.splice(0) ?? []), ...rows]);
+  }
+
+  /**
+   * What `manager`'s transaction holds for its COMMIT, when it holds rows and is not inside a
+   * nested transaction (rows staged in a savepoint are written at once, so they roll back with it).
+   */
+  private heldAtTop(manager: EntityManager): unknown[][] | undefined {
+    const runner = manager.queryRunner as (QueryRunner & { transactionDepth?: number }) | undefined;
+    return runner?.isTransactionActive && runner.transactionDepth === 1 ? this.held.get(runner) : undefined;
   }
 
   /** transactionWith: rows staged in this transaction from now on are written with its COMMIT. */

@@ -119,7 +119,7 @@ export class IntakeService {
     // The referrals, their people, history, events and timeline entries: one statement.
     const [inserted] = await writeTogether(manager, [
       { ...REFERRAL_INSERT, rows: drafts.map((d) => referralRow(d, now)), tail: 'ON CONFLICT DO NOTHING RETURNING id' },
-      ...this.followUps(drafts, now),
+      ...this.followUps(manager, drafts, now),
     ]);
     if (inserted !== drafts.length) {
       throw new Error(`${drafts.length - inserted} of ${drafts.length} encounters were stored meanwhile or drew a taken short reference; deciding them one by one`);
@@ -162,12 +162,12 @@ export class IntakeService {
 
   /** What follows a stored decision: personal details and history (referred), the event, the first timeline entry. */
   private async storeFollowUps(manager: EntityManager, drafts: Draft[], now: Date): Promise<void> {
-    await writeTogether(manager, this.followUps(drafts, now));
+    await writeTogether(manager, this.followUps(manager, drafts, now));
     this.outbox.stagedIn(manager);
   }
 
   /** What a stored decision brings with it: the person's details, history, the event and its timeline entry. */
-  private followUps(drafts: Draft[], now: Date): RowsInsert[] {
+  private followUps(manager: EntityManager, drafts: Draft[], now: Date): RowsInsert[] {
     const people: unknown[][] = [];
     const histories: HistoryRecord[] = [];
     const envelopes: EventEnvelope[] = [];
@@ -200,7 +200,7 @@ export class IntakeService {
     return [
       { ...PERSON_INSERT, rows: people },
       this.history.newRowsInsert(histories),
-      this.outbox.rowsInsert(TOPICS.referral, envelopes),
+      this.outbox.rowsInsert(TOPICS.referral, envelopes, manager),
       this.timeline.entriesInsert(timeline),
     ];
   }
