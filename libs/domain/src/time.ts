@@ -38,6 +38,10 @@ export interface UkWallClock {
   weekday: number;
 }
 
+/** English names, indexed like UkWallClock's weekday (0 = Sunday) and month - 1. */
+export const WEEKDAY_NAMES: readonly string[] = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const MONTH_NAMES: readonly string[] = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
 const MS_PER_HOUR = 3_600_000;
 /** Offsets already read, by UTC hour; cleared when it holds more than ~11 years of hours. */
 const offsetByUtcHour = new Map<number, number>();

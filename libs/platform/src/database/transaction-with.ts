@@ -40,14 +40,15 @@ export async function transactionWith<T>(
   try {
     await runner.connect();
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-    const sql = first((value) => client.escapeLiteral(value));
+    const literal: Literal = (value) => client.escapeLiteral(value);
+    const sql = first(literal);
     // The transaction is open from here for TypeORM's bookkeeping (commit, rollback, savepoints of nested transactions).
     Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
     atCommit?.holdIn(runner);
     try {
       const results = (await client.query(`START TRANSACTION; ${sql}`)) as unknown as QueryResult[];
       const value = await work(runner.manager, (results[1]?.rows ?? []) as Array<Record<string, unknown>>);
-      const held = atCommit?.takeHeld(runner, (v) => client.escapeLiteral(v));
+      const held = atCommit?.takeHeld(runner, literal);
       if (held) await commitWith(runner, client, held);
       else await runner.commitTransaction();
       return value;

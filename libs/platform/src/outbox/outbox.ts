@@ -105,8 +105,7 @@ export class Outbox implements WritesAtCommit {
     this.held.delete(runner);
     if (!rows?.length) return null;
     // rowValues gives strings only: ids, topic, key, type, and payload and headers as JSON text.
-    const tuples = rows.map((r) => `(${r.map((v, i) => literal(String(v)) + OUTBOX_CASTS[i]).join(', ')})`);
-    return `INSERT INTO outbox_message (${OUTBOX_COLUMNS}) VALUES ${tuples.join(', ')}`;
+    return rowsInsertSql(outboxInsert(rows), (value) => literal(String(value)));
   }
 
   dropHeld(runner: QueryRunner): void {

@@ -1,9 +1,8 @@
 /** Plain UK-local wording of instants, for answers read out by officers and timelines. */
-import { ukWallClock } from '@ddp/domain';
+import { MONTH_NAMES, WEEKDAY_NAMES, ukWallClock } from '@ddp/domain';
 
 // Names instead of Intl formatting per call: intake words every answer and timeline line.
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
 // As en-GB abbreviates them (September is "Sept"), so timelines read as they did.
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
@@ -11,7 +10,7 @@ const two = (n: number) => String(n).padStart(2, '0');
 /** "Saturday 21 November 2026". */
 export function ukDay(at: Date): string {
   const c = ukWallClock(at);
-  return `${WEEKDAYS[c.weekday]} ${c.day} ${MONTHS[c.month - 1]} ${c.year}`;
+  return `${WEEKDAY_NAMES[c.weekday]} ${c.day} ${MONTH_NAMES[c.month - 1]} ${c.year}`;
 }
 
 /** "18:30" (Europe/London, GMT or BST). */
@@ -23,7 +22,7 @@ export function ukClockTime(at: Date): string {
 /** "Sat 21 Nov 2026, 18:30": compact, for timeline lines. */
 export function ukShortDateTime(at: Date): string {
   const c = ukWallClock(at);
-  return `${WEEKDAYS[c.weekday].slice(0, 3)} ${c.day} ${SHORT_MONTHS[c.month - 1]} ${c.year}, ${two(c.hour)}:${two(c.minute)}`;
+  return `${WEEKDAY_NAMES[c.weekday].slice(0, 3)} ${c.day} ${SHORT_MONTHS[c.month - 1]} ${c.year}, ${two(c.hour)}:${two(c.minute)}`;
 }
 
 /** True when the instant is the last minute of its UK day (a deadline at "end of day"). */
