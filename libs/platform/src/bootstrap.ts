@@ -84,6 +84,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       newGroupStart: config.KAFKA_NEW_GROUP_START,
       groupSize: config.CONSUMER_GROUP_SIZE,
       partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
+      offsetCommitIntervalMs: config.CONSUMER_COMMIT_INTERVAL_MS,
     });
     // inheritAppConfig: the global filter that keeps handler errors intact applies here too.
     app.connectMicroservice<MicroserviceOptions>({ strategy: consumer }, { inheritAppConfig: true });

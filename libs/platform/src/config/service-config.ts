@@ -63,6 +63,13 @@ export class ServiceConfig {
    */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(64) CONSUMER_PARTITIONS_CONCURRENTLY = 3;
 
+  /**
+   * Longest wait before processed offsets are committed to Kafka (one commit per interval,
+   * not per fetch; a dead-letter is committed at once). After a crash this much is read again
+   * and skipped by the inbox.
+   */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(60000) CONSUMER_COMMIT_INTERVAL_MS = 1000;
+
   /** How often the outbox relay looks for rows another replica or a crash left behind. */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(10) @Max(60000) OUTBOX_POLL_MS = 250;
 

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Offsets, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock/clock';
@@ -12,6 +12,7 @@ import { RequestContext } from '../logging/request-context';
 import { LatencyWindow } from '../metrics/latency-window';
 import type { Outbox } from '../outbox/outbox';
 import { batchPattern, EventBatchContext, EventContext } from './event-context';
+import { OffsetCommits } from './offset-commits';
 
 /**
  * A topic this service consumes. Platform topics carry envelopes; an external topic
@@ -50,6 +51,11 @@ export interface EventConsumerOptions {
   maxAttempts: number;
   retryBaseMs: number;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Processed offsets wait up to this long to be committed (default 1 s; see OffsetCommits):
+   * after a crash or rebalance that much is read again and skipped by the inbox.
+   */
+  offsetCommitIntervalMs?: number;
   /**
    * Up to this many consecutive clean messages of a partition are applied in one
    * transaction (one commit instead of one per event). If anything in the group fails,
@@ -90,9 +96,9 @@ interface PartitionRun {
   /** Messages whose wait (Kafka timestamp to processing) was recorded. */
   waitRecorded: number;
   lease: Lease;
+  /** kafkajs' resolveOffset, and the offset noted for the next commit. */
   resolveOffset(offset: string): void;
-  /** Commits these offsets now (kafkajs' commitOffsetsIfNecessary with explicit offsets). */
-  commit(offsets: Offsets): Promise<void>;
+  offsets: OffsetCommits;
 }
 
 /** One message of a group transaction, with where it came from. */
@@ -111,6 +117,10 @@ const KAFKAJS_WORKERS = 64;
 
 /** Longest pause between two tries while a dependency is down (below the 30 s session timeout). */
 const OUTAGE_MAX_DELAY_MS = 5000;
+/** Longest wait for the batches in hand when the consumer closes. */
+const CLOSE_WAIT_MS = 10_000;
+/** Default of EventConsumerOptions.offsetCommitIntervalMs. */
+const OFFSET_COMMIT_INTERVAL_MS = 1000;
 /** How often listen() says it is still waiting for its partitions. */
 const READINESS_LOG_EVERY_MS = 30000;
 
@@ -134,6 +144,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private mergedCommits = 0;
   /** Non-empty batches kafkajs handed over, and offset commit requests that succeeded. */
   private readonly kafkaCounts = { batches: 0, offsetCommits: 0 };
+  /** The running consumer's processed offsets, committed once per interval (OffsetCommits). */
+  private commits: OffsetCommits | null = null;
+  /** eachBatch calls in progress (close waits for them before the last commit). */
+  private activeBatches = 0;
   /** Batches of a topic handed over by kafkajs in the same turn, waiting to be merged. */
   private readonly gathering = new Map<string, { runs: PartitionRun[]; done: Promise<void> }>();
   /** Envelopes already decoded (and validated) for a group, or null for a message that does not decode. */
@@ -171,7 +185,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     return this.mergedCommits;
   }
 
-  /** Batches received and offset commits made: about one commit per fetch, not one per partition (commitMerged). */
+  /** Batches received and offset commits made (at most one per offsetCommitIntervalMs, and one after each dead-letter). */
   get kafkaRequests(): Readonly<{ batches: number; offsetCommits: number }> {
     return this.kafkaCounts;
   }
@@ -265,7 +279,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.closing = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    // kafkajs lets the batch in hand finish before it leaves the group.
+    // Batches see `closing` and stop at their next message; what they finished is committed
+    // while the consumer is still in its group, so the next start does not read it again.
+    const waitUntil = Date.now() + CLOSE_WAIT_MS;
+    while (this.activeBatches > 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.commits?.commitNow();
     await this.consumer?.disconnect();
     this.consumer = null;
     this.consumerState = 'stopped';
@@ -300,8 +318,15 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     });
     this.consumer = consumer;
     let joined = false;
+    const commits = new OffsetCommits(
+      (offsets) => consumer.commitOffsets(offsets),
+      this.options.offsetCommitIntervalMs ?? OFFSET_COMMIT_INTERVAL_MS,
+      (error) => logger.warn?.({ msg: 'offset commit failed; trying again', error: describeError(error) }, 'EventConsumer'),
+    );
+    this.commits = commits;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       joined = true;
+      commits.forget();
     });
     consumer.on(consumer.events.FETCH, () => {
       if (!joined || this.consumer !== consumer || this.consumerState === 'ready') return;
@@ -332,10 +357,20 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       for (const s of subscriptions) await consumer.subscribe({ topic: s.topic, fromBeginning });
       await consumer.run({
         eachBatchAutoResolve: false,
+        // Offsets are committed by OffsetCommits, once per interval, not after every fetch.
+        autoCommit: false,
         // kafkajs hands every batch of a fetch over at once (gather merges them); how many
         // partitions are then applied alone at the same time is aloneSlots' business.
         partitionsConsumedConcurrently: KAFKAJS_WORKERS,
-        eachBatch: (payload) => this.eachBatch(payload),
+        eachBatch: async (payload) => {
+          this.activeBatches++;
+          try {
+            await this.eachBatch(payload, commits);
+          } finally {
+            this.activeBatches--;
+            commits.commitSoon();
+          }
+        },
       });
     } catch (error) {
       // The broker is not reachable yet (or went away while joining): keep trying.
@@ -364,14 +399,18 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.restartTimer.unref?.();
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, offsets: OffsetCommits): Promise<void> {
     const subscription = this.options.subscriptions.find((s) => s.topic === batch.topic);
     if (!subscription) return;
     this.kafkaCounts.batches++;
     const run: PartitionRun = {
       subscription, topic: batch.topic, partition: batch.partition, messages: batch.messages, next: 0, waitRecorded: 0,
-      lease: { heartbeat, isActive: () => isRunning() && !isStale() && !this.closing }, resolveOffset,
-      commit: (offsets) => commitOffsetsIfNecessary(offsets),
+      lease: { heartbeat, isActive: () => isRunning() && !isStale() && !this.closing },
+      resolveOffset: (offset) => {
+        resolveOffset(offset);
+        offsets.processed(batch.topic, batch.partition, offset);
+      },
+      offsets,
     };
     if (this.groupSize > 1) await this.gather(run);
     if (run.next >= run.messages.length) return;
@@ -414,14 +453,6 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
    * usual grouping, retries, dead letters and outage waits apply.
    */
   private async applyMerged(runs: PartitionRun[]): Promise<void> {
-    try {
-      await this.mergedRounds(runs);
-    } finally {
-      await this.commitMerged(runs);
-    }
-  }
-
-  private async mergedRounds(runs: PartitionRun[]): Promise<void> {
     for (;;) {
       const taken: Array<{ run: PartitionRun; count: number }> = [];
       const entries: GroupEntry[] = [];
@@ -451,24 +482,6 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     }
   }
 
-  /**
-   * One offset commit for every partition the merged rounds moved on. kafkajs commits after
-   * each partition's batch, and the batches of a fetch finish together: each found the
-   * others' offsets not yet committed and sent them again (~5 OffsetCommit requests per
-   * fetch, four times the fetches themselves). After this one, kafkajs finds nothing left
-   * to commit. A failed commit is left to kafkajs' own commit after the batch.
-   */
-  private async commitMerged(runs: PartitionRun[]): Promise<void> {
-    const moved = runs.filter((run) => run.next > 0 && run.lease.isActive());
-    if (moved.length === 0) return;
-    const partitions = moved.map((run) => ({ partition: run.partition, offset: (BigInt(run.messages[run.next - 1].offset) + 1n).toString() }));
-    try {
-      await moved[0].commit({ topics: [{ topic: moved[0].topic, partitions }] });
-    } catch (error) {
-      this.options.logger.debug?.({ msg: 'merged offset commit failed; kafkajs commits after the batch', error: describeError(error) }, 'EventConsumer');
-    }
-  }
-
   /** A partition's batch from `run.next` on: consecutive clean messages grouped, the rest one by one. */
   private async applyAlone(run: PartitionRun): Promise<void> {
     const { subscription, topic, partition, messages, lease } = run;
@@ -491,6 +504,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           const outcome = await this.processMessage(subscription, topic, partition, message, lease);
           if (outcome === ABANDONED) return;
           run.resolveOffset(message.offset);
+          // A redelivered dead-letter would be sent again (the inbox does not cover it): commit now.
+          if (outcome === 'dead-lettered') await run.offsets.commitNow();
           await lease.heartbeat();
         }
       } else {
