@@ -4,6 +4,8 @@ export * from './config/service-config';
 export * from './logging/json-logger';
 export * from './logging/request-context';
 export * from './database/database';
+export * from './database/after-commit';
+export * from './database/transaction-with';
 export * from './database/write-together';
 export * from './database/platform-tables.migration';
 export * from './outbox/outbox';

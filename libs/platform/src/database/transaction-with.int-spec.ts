@@ -22,7 +22,6 @@ describe('transactionWith (real Postgres)', () => {
     await ensureDatabase(url);
     dataSource = await new DataSource({ type: 'postgres', url, extra: { Client: PreparingClient }, migrations: [CreatePlatformTables1763700000000] }).initialize();
     await dataSource.runMigrations();
-    dataSource.subscribers.push(outbox.transactionEvents());
     outbox.onStaged(() => relayWoken.push(Date.now()));
     await dataSource.query('CREATE TABLE claim (id text PRIMARY KEY)');
     await dataSource.query('CREATE TABLE effect (id text)');

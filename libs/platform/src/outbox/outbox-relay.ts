@@ -45,7 +45,6 @@ export class OutboxRelay {
   ) {
     if (outbox) {
       outbox.onStaged(() => this.nudge());
-      dataSource.subscribers.push(outbox.transactionEvents());
     }
   }
 

@@ -1,6 +1,7 @@
 import { createEnvelope, HEADERS, type DataOf, type EventDefinition, type EventEnvelope, type ProducerName } from '@ddp/contracts';
-import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 import type { Clock } from '../clock/clock';
+import { afterCommit } from '../database/after-commit';
 import type { Literal, WritesAtCommit } from '../database/transaction-with';
 import { binder, rowsInsertSql, type RowsInsert } from '../database/write-together';
 
@@ -30,8 +31,6 @@ export class Outbox implements WritesAtCommit {
   /** Rows staged in transactions that write them with their COMMIT (holdIn), by transaction. */
   private readonly held = new WeakMap<QueryRunner, unknown[][]>();
   /** Transactions that staged rows and have not ended yet: the relay hears of them at commit. */
-  private readonly staging = new WeakSet<QueryRunner>();
-  private subscribed = false;
 
   constructor(
     private readonly producer: ProducerName,
@@ -114,30 +113,9 @@ export class Outbox implements WritesAtCommit {
 
   /** Rows were staged in `manager`'s transaction: the relay hears of them when it commits. */
   stagedIn(manager: EntityManager): void {
-    // Wake the relay when the caller's transaction commits (transactionEvents), not before:
-    // a pass that runs earlier finds nothing and the rows would wait for the next poll.
-    const runner = manager.queryRunner;
-    if (runner?.isTransactionActive && this.subscribed) this.staging.add(runner);
-    else setImmediate(() => this.notify());
-  }
-
-  /**
-   * A TypeORM subscriber to add to the DataSource's subscribers: it tells the relay about
-   * staged rows as soon as their transaction commits.
-   */
-  transactionEvents(): EntitySubscriberInterface {
-    this.subscribed = true;
-    return {
-      // A savepoint released or rolled back (a nested transaction) is not the end yet.
-      afterTransactionCommit: (event: TransactionCommitEvent) => {
-        if (event.queryRunner.isTransactionActive || !this.staging.has(event.queryRunner)) return;
-        this.staging.delete(event.queryRunner);
-        this.notify();
-      },
-      afterTransactionRollback: (event: TransactionRollbackEvent) => {
-        if (!event.queryRunner.isTransactionActive) this.staging.delete(event.queryRunner);
-      },
-    };
+    // When the caller's transaction commits, not before: a relay pass that runs earlier
+    // finds nothing and the rows would wait for the next poll.
+    afterCommit(manager, this.notify);
   }
 
   /**
@@ -160,9 +138,10 @@ export class Outbox implements WritesAtCommit {
     this.notify();
   }
 
-  private notify(): void {
+  /** Bound, so afterCommit sees the same callback and wakes the relay once per transaction. */
+  private readonly notify = (): void => {
     this.listeners.forEach((l) => l());
-  }
+  };
 
   /** The relay subscribes to hear that rows were staged (saves waiting for a poll). */
   onStaged(listener: () => void): void {

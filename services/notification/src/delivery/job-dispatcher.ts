@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, JsonLogger, SERVICE_CONFIG, cancel, scheduleManyAt } from '@ddp/platform';
-import { DataSource } from 'typeorm';
+import { Clock, JsonLogger, SERVICE_CONFIG, afterCommit, cancel, scheduleManyAt, transactionWith, type WritesAtCommit } from '@ddp/platform';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationConfig } from '../notification.config';
 import { CHANNELS } from '../templates/catalogue';
 import { DeliveryQueues } from './delivery-queues';
@@ -8,6 +8,8 @@ import { DeliveryQueues } from './delivery-queues';
 /** Statuses whose row must have a job: due, retrying, or held for quiet hours. */
 const PENDING_STATUSES = ['scheduled', 'queued', 'held-quiet-hours'];
 const PENDING_STATUSES_SQL = `(${PENDING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+/** Rows one pass takes; another pass follows at once only when it took this many. */
+const SYNC_BATCH = 100;
 
 interface SyncRow {
   id: string;
@@ -71,12 +73,13 @@ export class JobDispatcher {
     await this.running?.catch(() => undefined);
   }
 
-  /** Called after a handler staged rows: its transaction commits right after, so look twice. */
-  wakeSoon(): void {
-    if (this.stopped) return;
-    setTimeout(() => void this.runNow(), 15).unref();
-    setTimeout(() => void this.runNow(), 150).unref();
+  /** A handler changed rows in `manager`'s transaction: one pass once it has committed (before, the pass would not see them). */
+  wakeAfterCommit(manager: EntityManager): void {
+    afterCommit(manager, this.wake);
   }
+
+  /** One function, so afterCommit runs it once per transaction however many chunks woke it. */
+  private readonly wake = (): void => void this.runNow();
 
   private schedule(ms: number): void {
     if (this.stopped) return;
@@ -103,7 +106,7 @@ export class JobDispatcher {
           do {
             n = await this.syncBatch();
             total += n;
-          } while (n > 0 && !this.stopped);
+          } while (n === SYNC_BATCH && !this.stopped);
         } while (this.again && !this.stopped);
       } catch (error) {
         this.logger.warn({ msg: 'job dispatch failed; will retry', error: (error as Error).message }, 'JobDispatcher');
@@ -115,28 +118,42 @@ export class JobDispatcher {
     return this.running;
   }
 
+  /**
+   * Two round trips: the rows' lock with the START TRANSACTION, and their needs_sync mark
+   * with the COMMIT (a pass per consumed batch, so the dispatcher was one of the notification
+   * service's busiest Postgres clients).
+   */
   private async syncBatch(): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
-      const rows: SyncRow[] = await m.query(
-        `SELECT id, channel, template, status, due_at FROM notification WHERE needs_sync ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
-      );
-      // The rows stay locked until the commit and a worker may take a job the moment it is
-      // added (then wait for that lock): one addBulk per channel keeps the wait short.
-      const due = new Map<string, SyncRow[]>();
-      for (const row of rows) {
-        if (row.status === 'cancelled') {
-          // The row may have moved between channels: remove a waiting job wherever it is.
-          for (const channel of CHANNELS) await cancel(this.queues.queue(channel), row.id);
-        } else if (PENDING_STATUSES.includes(row.status)) {
-          due.set(row.channel, [...(due.get(row.channel) ?? []), row]);
+    let synced: string[] = [];
+    const markSynced: WritesAtCommit = {
+      holdIn: () => undefined,
+      takeHeld: (_runner, literal) => (synced.length ? `UPDATE notification SET needs_sync = false WHERE id IN (${synced.map(literal).join(', ')})` : null),
+      dropHeld: () => (synced = []),
+    };
+    return transactionWith(
+      this.dataSource,
+      () => `SELECT id, channel, template, status, due_at FROM notification WHERE needs_sync ORDER BY due_at LIMIT ${SYNC_BATCH} FOR UPDATE SKIP LOCKED`,
+      async (_manager, found) => {
+        const rows = found as unknown as SyncRow[];
+        // The rows stay locked until the commit and a worker may take a job the moment it is
+        // added (then wait for that lock): one addBulk per channel keeps the wait short.
+        const due = new Map<string, SyncRow[]>();
+        for (const row of rows) {
+          if (row.status === 'cancelled') {
+            // The row may have moved between channels: remove a waiting job wherever it is.
+            for (const channel of CHANNELS) await cancel(this.queues.queue(channel), row.id);
+          } else if (PENDING_STATUSES.includes(row.status)) {
+            due.set(row.channel, [...(due.get(row.channel) ?? []), row]);
+          }
         }
-      }
-      for (const [channel, pending] of due) {
-        const jobs = pending.map((row) => ({ name: row.template, jobId: row.id, data: { notificationId: row.id, dueAt: new Date(row.due_at).toISOString() } }));
-        await scheduleManyAt(this.queues.queue(channel), this.clock, jobs, this.queues.jobOptions());
-      }
-      if (rows.length) await m.query('UPDATE notification SET needs_sync = false WHERE id = ANY($1)', [rows.map((r) => r.id)]);
-      return rows.length;
-    });
+        for (const [channel, pending] of due) {
+          const jobs = pending.map((row) => ({ name: row.template, jobId: row.id, data: { notificationId: row.id, dueAt: new Date(row.due_at).toISOString() } }));
+          await scheduleManyAt(this.queues.queue(channel), this.clock, jobs, this.queues.jobOptions());
+        }
+        synced = rows.map((r) => r.id);
+        return rows.length;
+      },
+      markSynced,
+    );
   }
 }

@@ -86,7 +86,7 @@ export class NotificationPlanner {
       changed ||= result.create.length > 0 || result.cancel.length > 0;
     }
     await this.insert(manager, planned, now);
-    if (changed) this.dispatcher.wakeSoon();
+    if (changed) this.dispatcher.wakeAfterCommit(manager);
   }
 
   /** New notice rows in one statement (ON CONFLICT DO NOTHING: a redelivered or re-emitted event adds nothing). */
