@@ -116,7 +116,7 @@ export async function startStack(options: {
   };
 
   // Two minutes: a service restarted after kill -9 joins its consumer groups only when the
-  // broker has given up on the dead member (the 30 s session timeout), on a busy machine.
+  // broker has given up on the dead member (its 10 s session timeout), on a busy machine.
   const ready = (s: ServiceName) =>
     waitUntil(async () => (await fetch(`${urls[s]}/health/ready`)).ok, `${s} to be ready`, 120_000, 200).catch((error: Error) => {
       throw new Error(`${error.message}; its last log lines:\n${logs[s].slice(-20).join('\n')}`);
