@@ -66,6 +66,18 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(await effects(bad.key)).toEqual([]);
   });
 
+  it('takes a lone clean event through the batch handler (fewer round trips); a lone failing one goes to the per-event handler and its retries', async () => {
+    const lone = withdrawn(randomUUID(), 'alone');
+    await produceJson(producer, TOPICS.referral, lone.key, lone);
+    await waitUntil(async () => (await effects(lone.key)).length === 1, 'the lone event applied');
+    expect(await queryDatabase<{ via: string }>(db, 'SELECT via FROM probe_effect WHERE referral_id = $1', [lone.key])).toEqual([{ via: 'batch' }]);
+
+    const failing = withdrawn(randomUUID(), 'fail-twice');
+    await produceJson(producer, TOPICS.referral, failing.key, failing);
+    await waitUntil(async () => (await effects(failing.key)).length === 1, 'the failing event applied on its third attempt');
+    expect(await queryDatabase<{ via: string; attempt: number }>(db, 'SELECT via, attempt FROM probe_effect WHERE referral_id = $1', [failing.key])).toEqual([{ via: 'single', attempt: 3 }]);
+  });
+
   it('retries a transient failure with backoff and applies the event once', async () => {
     const event = withdrawn(randomUUID(), 'fail-twice');
     await produceJson(producer, TOPICS.referral, event.key, event);

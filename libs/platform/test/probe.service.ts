@@ -2,7 +2,7 @@ import { Controller, Module, type DynamicModule } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DEAD_LETTER_TOPICS, TOPICS, type EventEnvelope, type ReferralWithdrawnData } from '@ddp/contracts';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { EventContext, PermanentError, PlatformModule, ServiceConfig, loadConfig, type Clock, type ServiceDefinition } from '../src';
+import { batchPattern, EventBatchContext, EventContext, PermanentError, PlatformModule, ServiceConfig, loadConfig, type Clock, type ServiceDefinition } from '../src';
 
 /*
  * A throw-away service that exercises the platform plumbing in integration tests:
@@ -10,11 +10,13 @@ import { EventContext, PermanentError, PlatformModule, ServiceConfig, loadConfig
  *   fail-permanent      throws a PermanentError (dead-letter at once)
  *   fail-always         throws a transient error every time (retries, then dead-letter)
  *   fail-twice          throws transiently on attempts 1 and 2, then succeeds
+ * A batch handler takes runs without failing codes (rows marked via = 'batch'); a run with
+ * one refuses, so it is taken event by event through the single handler (via = 'single').
  */
 class CreateProbeEffect1763700009999 implements MigrationInterface {
   name = 'CreateProbeEffect1763700009999';
   async up(q: QueryRunner): Promise<void> {
-    await q.query('CREATE TABLE probe_effect (id bigserial PRIMARY KEY, event_id text NOT NULL, referral_id text NOT NULL, attempt int NOT NULL)');
+    await q.query(`CREATE TABLE probe_effect (id bigserial PRIMARY KEY, event_id text NOT NULL, referral_id text NOT NULL, attempt int NOT NULL, via text NOT NULL DEFAULT 'single')`);
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE probe_effect');
@@ -30,6 +32,16 @@ class ProbeConsumer {
     if (code === 'fail-always') throw new Error('transient failure that never clears');
     if (code === 'fail-twice' && ctx.attempt <= 2) throw new Error(`transient failure on attempt ${ctx.attempt}`);
     await ctx.manager.query('INSERT INTO probe_effect (event_id, referral_id, attempt) VALUES ($1, $2, $3)', [event.eventId, event.key, ctx.attempt]);
+  }
+
+  @EventPattern(batchPattern('ReferralWithdrawn'))
+  async onWithdrawnBatch(@Payload() events: Array<EventEnvelope<ReferralWithdrawnData>>, @Ctx() ctx: EventBatchContext): Promise<void> {
+    if (events.some((e) => e.data.reasonCode.startsWith('fail-'))) throw new Error('the probe takes failing events one by one');
+    await ctx.manager.query(
+      `INSERT INTO probe_effect (event_id, referral_id, attempt, via)
+       SELECT e, r, 1, 'batch' FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(e, r, n) ORDER BY n`,
+      [events.map((e) => e.eventId), events.map((e) => e.key)],
+    );
   }
 }
 

