@@ -115,7 +115,7 @@ const ABANDONED = 'abandoned' as const;
 /** More than the partitions a service is assigned (6 per topic), so no batch of a fetch waits for a kafkajs worker. */
 const KAFKAJS_WORKERS = 64;
 
-/** Longest pause between two tries while a dependency is down (below the 30 s session timeout). */
+/** Longest pause between two tries while a dependency is down (below the 10 s session timeout). */
 const OUTAGE_MAX_DELAY_MS = 5000;
 /** Longest wait for the batches in hand when the consumer closes. */
 const CLOSE_WAIT_MS = 10_000;
