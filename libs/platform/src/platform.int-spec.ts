@@ -4,7 +4,7 @@ import { EventTap, produceJson, queryDatabase, startTestService, testProducer, t
 import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { probeService } from '../test/probe.service';
-import { Outbox, OutboxRelay, KAFKA_PRODUCER, type RunningService } from './index';
+import { Outbox, OutboxRelay, KAFKA_PRODUCER, OUTBOX_COLUMNS, type RunningService } from './index';
 
 const withdrawn = (referralId: string, reasonCode: string): EventEnvelope =>
   createEnvelope(ReferralWithdrawn, { referralId, reasonCode, withdrawnBy: 'test', withdrawnAt: new Date().toISOString() }, {
@@ -236,6 +236,27 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(await again.flush()).toBeGreaterThanOrEqual(3);
     await waitUntil(async () => (await effects(referralId)).length === 3, 'all 3 applied once');
     expect((await effects(referralId)).map((r) => r.event_id)).toEqual(staged);
+    service.relay.start();
+  });
+
+  it('sends rows staged close together with staged(withinMs) in one relay pass', async () => {
+    const dataSource = service.app.get(DataSource);
+    const outbox = service.app.get(Outbox);
+    await service.relay.stop();
+    const passes: number[] = [];
+    const relay = new OutboxRelay(dataSource, service.app.get(KAFKA_PRODUCER), { batchSize: 20, pollMs: 60_000, afterSendBeforeMark: async (rows) => void passes.push(rows) }, undefined, outbox);
+    relay.start();
+    await sleep(300); // its first pass found nothing; the next poll is a minute away
+    const referralId = randomUUID();
+    for (let i = 0; i < 3; i++) {
+      const e = outbox.envelope(ReferralWithdrawn, { referralId, reasonCode: `within-${i}`, withdrawnBy: 'relay-test', withdrawnAt: new Date().toISOString() }, { key: referralId, correlationId: 'relay-test' });
+      await dataSource.query(`INSERT INTO outbox_message (${OUTBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`, outbox.rowValues(ReferralWithdrawn.topic, e));
+      outbox.staged(1000);
+    }
+    await waitUntil(async () => passes.length > 0, 'a relay pass');
+    await sleep(1200);
+    expect(passes).toEqual([3]);
+    await relay.stop();
     service.relay.start();
   });
 

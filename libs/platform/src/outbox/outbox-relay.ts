@@ -32,6 +32,8 @@ const RELAY_LOCK = 7_420_002;
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
+  /** When the timer fires (ms since epoch). */
+  private timerDueAt = 0;
   private running: Promise<void> | null = null;
   private wanted = false;
   private stopped = true;
@@ -44,7 +46,7 @@ export class OutboxRelay {
     outbox?: Outbox,
   ) {
     if (outbox) {
-      outbox.onStaged(() => this.nudge());
+      outbox.onStaged((withinMs) => (withinMs ? this.nudgeWithin(withinMs) : this.nudge()));
     }
   }
 
@@ -70,6 +72,21 @@ export class OutboxRelay {
       return;
     }
     this.schedule(0);
+  }
+
+  /**
+   * Asks for a pass within `ms`, for events no one waits on (a delivery's NotificationSent):
+   * those staged close together go in one pass (2 round trips and one send) instead of one
+   * pass each.
+   */
+  nudgeWithin(ms: number): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wanted = true;
+      return;
+    }
+    if (this.timer && this.timerDueAt <= Date.now() + ms) return;
+    this.schedule(ms);
   }
 
   /** Sends until nothing is pending; returns how many rows were sent. */
@@ -145,6 +162,7 @@ export class OutboxRelay {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerDueAt = Date.now() + delayMs;
     this.timer = setTimeout(() => void this.pass(), delayMs);
     this.timer.unref?.();
   }

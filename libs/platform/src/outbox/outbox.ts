@@ -27,7 +27,7 @@ export interface Causation {
  * publishes; the relay does the Kafka side.
  */
 export class Outbox implements WritesAtCommit {
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners: Array<(withinMs?: number) => void> = [];
   /** Rows staged in transactions that write them with their COMMIT (holdIn), by transaction. */
   private readonly held = new WeakMap<QueryRunner, unknown[][]>();
   /** Transactions that staged rows and have not ended yet: the relay hears of them at commit. */
@@ -133,9 +133,13 @@ export class Outbox implements WritesAtCommit {
     return [e.eventId, topic, e.key, e.eventType, JSON.stringify(e), JSON.stringify(headers)];
   }
 
-  /** Tells the relay that rows written with rowValues() have committed. */
-  staged(): void {
-    this.notify();
+  /**
+   * Tells the relay that rows written with rowValues() have committed: a pass at once, or
+   * within `withinMs` for events no one waits on (rows staged close together then go in one pass).
+   */
+  staged(withinMs?: number): void {
+    if (withinMs) this.listeners.forEach((l) => l(withinMs));
+    else this.notify();
   }
 
   /** Bound, so afterCommit sees the same callback and wakes the relay once per transaction. */
@@ -144,7 +148,7 @@ export class Outbox implements WritesAtCommit {
   };
 
   /** The relay subscribes to hear that rows were staged (saves waiting for a poll). */
-  onStaged(listener: () => void): void {
+  onStaged(listener: (withinMs?: number) => void): void {
     this.listeners.push(listener);
   }
 }

@@ -19,6 +19,8 @@ import type { DeliveryJobData } from './delivery-queues';
 import { RecipientResolver, type Resolution } from './recipient-resolver';
 
 export const TEMPLATE_STORE = Symbol('TEMPLATE_STORE');
+/** How long a delivery's NotificationSent/Failed may wait for the relay (to share its pass with others). */
+const RESULT_EVENTS_WITHIN_MS = 50;
 
 /**
  * Runs one delivery job: reloads the notification, decides the recipient and channel
@@ -223,7 +225,8 @@ export class DeliveryProcessor {
     }
     const rows: unknown[] = await this.dataSource.query(`WITH ${counted}, ${logged} ${last}`, params);
     if (rows.length === 0) throw new Error(`notification ${row.id} changed while it was being delivered (attempts no longer ${row.attempts})`);
-    if (event) this.outbox.staged();
+    // Nobody waits on a delivery's result event: those of notices sent close together share a relay pass.
+    if (event) this.outbox.staged(RESULT_EVENTS_WITHIN_MS);
     return attempts;
   }
 }
