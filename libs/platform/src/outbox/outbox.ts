@@ -30,7 +30,6 @@ export class Outbox implements WritesAtCommit {
   private readonly listeners: Array<(withinMs?: number) => void> = [];
   /** Rows staged in transactions that write them with their COMMIT (holdIn), by transaction. */
   private readonly held = new WeakMap<QueryRunner, unknown[][]>();
-  /** Transactions that staged rows and have not ended yet: the relay hears of them at commit. */
 
   constructor(
     private readonly producer: ProducerName,
