@@ -46,7 +46,7 @@ export class OutboxRelay {
     outbox?: Outbox,
   ) {
     if (outbox) {
-      outbox.onStaged((withinMs) => (withinMs ? this.nudgeWithin(withinMs) : this.nudge()));
+      outbox.onStaged((withinMs = 0) => this.nudgeWithin(withinMs));
     }
   }
 
@@ -64,20 +64,10 @@ export class OutboxRelay {
     await this.flush().catch((error) => this.logger?.warn?.({ msg: 'outbox flush at shutdown failed', error: String(error) }, 'OutboxRelay'));
   }
 
-  /** Asks for a pass soon (after a transaction staged rows). */
-  nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wanted = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
   /**
-   * Asks for a pass within `ms`, for events no one waits on (a delivery's NotificationSent):
-   * those staged close together go in one pass (2 round trips and one send) instead of one
-   * pass each.
+   * Asks for a pass within `ms` (0: at once). Events no one waits on (a delivery's
+   * NotificationSent) use a few ms: those staged close together go in one pass (2 round trips
+   * and one send) instead of one pass each.
    */
   nudgeWithin(ms: number): void {
     if (this.stopped) return;

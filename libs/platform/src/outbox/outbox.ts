@@ -137,13 +137,12 @@ export class Outbox implements WritesAtCommit {
    * within `withinMs` for events no one waits on (rows staged close together then go in one pass).
    */
   staged(withinMs?: number): void {
-    if (withinMs) this.listeners.forEach((l) => l(withinMs));
-    else this.notify();
+    this.notify(withinMs);
   }
 
   /** Bound, so afterCommit sees the same callback and wakes the relay once per transaction. */
-  private readonly notify = (): void => {
-    this.listeners.forEach((l) => l());
+  private readonly notify = (withinMs?: number): void => {
+    this.listeners.forEach((l) => l(withinMs));
   };
 
   /** The relay subscribes to hear that rows were staged (saves waiting for a poll). */
