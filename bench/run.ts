@@ -1,12 +1,13 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TOPICS } from '@ddp/contracts';
 import type { Encounter, EventEnvelope } from '@ddp/contracts';
 import { createKafka } from '@ddp/platform';
-import { anEncounter, queryDatabase, SERVICE_NAMES, sleep, startLocalSmtpServer, startLocalWebhookReceiver, startStack, TEST_BROKERS, testProducer } from '@ddp/testing';
+import { queryDatabase, SERVICE_NAMES, sleep, TEST_BROKERS, testProducer } from '@ddp/testing';
 import type { RunningStack, ServiceName } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
+import { CLOCK_OFFSET_MS, cpuSnapshot, newEncounter, PROVIDER_OVERRIDES, serviceNow, startBenchStack } from './bench-stack';
 import { postgresStepCommitRate } from './postgres-baseline';
 
 /**
@@ -16,7 +17,6 @@ import { postgresStepCommitRate } from './postgres-baseline';
  */
 
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const AREAS = ['west-berkshire', 'reading', 'wokingham', 'bracknell-forest', 'windsor-maidenhead', 'slough', 'chiltern-south-bucks', 'wycombe', 'aylesbury-vale', 'milton-keynes', 'oxford', 'cherwell-west-oxfordshire', 'south-vale'];
 const FIXED_RATE = Number(process.env.BENCH_RATE ?? 100);
 const FIXED_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 /** Seconds of referrals at the fixed rate before it is measured (warm-up, reported apart). */
@@ -26,31 +26,6 @@ const HTTP_COUNT = Number(process.env.BENCH_HTTP ?? 600);
 const HTTP_CLIENTS = 20;
 /** Offered rates of the sustained-maximum phase (8 s each); BENCH_SUSTAINED_RATES='' skips it (e.g. for a profile). */
 const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATES ?? '50,100,150,250,400,500,600,800,1000').split(',').filter(Boolean).map(Number);
-/**
- * Provider capacity for the measured phases (a real provider-scheduling option, see
- * PROVIDER_BOOKING_OVERRIDES): enough assessors per slot and referrals a week that every
- * referral at the fixed rate can be booked, so encounter → AssessmentScheduled rests on
- * all of them rather than the first few dozen. BENCH_PROVIDER_OVERRIDES='' keeps the defaults.
- */
-const PROVIDER_OVERRIDES = process.env.BENCH_PROVIDER_OVERRIDES ?? '{"*":{"assessorsPerSlot":1000,"weeklyCapacity":1000000}}';
-/**
- * The services run on a clock set to the coming Monday 18:00 UTC, flowing in real time
- * (CLOCK_MODE=controllable with CLOCK_OFFSET_MS), so the work per encounter does not depend
- * on when the bench runs: bookings fall on Tuesday morning and get one reminder (2 h before;
- * the 24-h one has passed), as on any weekday evening. On the system clock a run in working
- * hours books same-day slots whose reminders have all passed: no reminder rows, less
- * notification work and no chain to measure. BENCH_CLOCK=system keeps the machine's clock.
- */
-const CLOCK_OFFSET_MS = process.env.BENCH_CLOCK === 'system' ? 0 : untilNextMondayEvening(new Date());
-
-function untilNextMondayEvening(now: Date): number {
-  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 18));
-  at.setUTCDate(at.getUTCDate() + ((8 - at.getUTCDay()) % 7 || 7));
-  return at.getTime() - now.getTime();
-}
-/** Now on the services' clock (ms). Latencies are measured in real time; this is for dates in the data. */
-const serviceNow = () => Date.now() + CLOCK_OFFSET_MS;
-
 interface Seen {
   /** encounterId → when we produced / posted it (ms). */
   sentAt: Map<string, number>;
@@ -68,12 +43,6 @@ function pct(values: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 const summary = (values: number[]) => ({ n: values.length, p50: pct(values, 50), p99: pct(values, 99), max: values.length ? Math.max(...values) : null });
-
-let areaIndex = 0;
-function newEncounter(): Encounter {
-  const area = AREAS[areaIndex++ % AREAS.length];
-  return anEncounter({ area, occurredAt: new Date(serviceNow() - 60_000).toISOString() });
-}
 
 async function startCollector() {
   const kafka = createKafka(TEST_BROKERS, 'bench-collector');
@@ -265,34 +234,6 @@ async function hopStats(stack: RunningStack, ids: string[]) {
   };
 }
 
-/** CPU seconds (user + system) of a process so far, from /proc; 0 when it is gone. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU used by each service, by PostgreSQL (every postgres process), by the Kafka broker (java) and by Redis. */
-function cpuSnapshot(stack: RunningStack): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of SERVICE_NAMES) out[s] = stack.pid(s) ? cpuSecondsOf(stack.pid(s)!) : 0;
-  for (const group of ['postgres', 'java', 'redis-server']) out[group] = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let comm = '';
-    try {
-      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-    } catch {
-      continue;
-    }
-    if (comm in out && !SERVICE_NAMES.includes(comm as ServiceName)) out[comm] += cpuSecondsOf(Number(entry));
-  }
-  return out;
-}
-
 function cpuUsedSince(before: Record<string, number>, stack: RunningStack, seconds: number) {
   const after = cpuSnapshot(stack);
   return Object.fromEntries(Object.keys(after).map((k) => [k, +((after[k] - (before[k] ?? 0)) / seconds).toFixed(2)]));
@@ -365,34 +306,14 @@ async function main() {
   const baseline = await postgresStepCommitRate(ADMIN_URL, { clients: 8, seconds: 5 });
   console.log('[bench] baseline', baseline);
 
-  // Notices really go out, as in a deployment: e-mail to an SMTP server and providers' webhooks
-  // to a receiver on loopback (only counted). Without them every delivery failed and was retried.
-  const smtp = await startLocalSmtpServer({ keep: false });
-  const hooks = await startLocalWebhookReceiver(undefined, { keep: false });
   console.log('[bench] starting the stack');
-  const stack = await startStack({
-    name: 'bench',
-    // The production defaults where the test stack shortens them (its 100 ms outbox poll is for tests).
-    common: CLOCK_OFFSET_MS
-      ? { CLOCK_MODE: 'controllable', CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS), LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' }
-      : { CLOCK_MODE: 'system', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' },
-    env: {
-      notification: { SMTP_URL: smtp.url },
-      ...(PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {}),
-    },
-  });
+  const bench = await startBenchStack();
+  const { stack, smtp, hooks } = bench;
   const rss = startRssSampler(stack);
   const collector = await startCollector();
   const producer = await testProducer(createKafka(TEST_BROKERS, 'bench-producer'));
   const results: Record<string, unknown> = { conditions, postgresBaseline: baseline };
   try {
-    // The services' own default token (the stack sets none), unless this shell sets another.
-    const endpoint = await fetch(`${stack.urls.notification}/v1/recipient-endpoints`, {
-      method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': process.env.INTERNAL_API_TOKEN ?? 'dev-internal-token' },
-      body: JSON.stringify({ role: 'provider', match: 'default', channel: 'webhook', address: hooks.url, secret: hooks.secret, recordedBy: 'bench' }),
-    });
-    if (!endpoint.ok) throw new Error(`could not set the providers' webhook endpoint: ${endpoint.status} ${await endpoint.text()}`);
-
     // Warm-up with declines (suspected supply): warms intake and the decline path.
     const warm = Array.from({ length: 50 }, () => ({ ...newEncounter(), indicators: { suspectedSupply: true } }));
     await produceBatch(producer, warm);
@@ -481,10 +402,8 @@ async function main() {
     results.maxRssMB = rss.max;
     await producer.disconnect().catch(() => undefined);
     await collector.disconnect().catch(() => undefined);
-    await stack.stop();
+    await bench.stop();
     results.noticesDelivered = { emails: smtp.received, webhooks: hooks.received };
-    await smtp.stop();
-    await hooks.stop();
   }
   results.totalSeconds = Math.round((Date.now() - t0) / 1000);
   const burstRate = (results.kafkaBurst as { encountersPerSecond: number } | undefined)?.encountersPerSecond ?? 0;

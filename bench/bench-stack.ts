@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Encounter } from '@ddp/contracts';
+import { anEncounter, SERVICE_NAMES, startLocalSmtpServer, startLocalWebhookReceiver, startStack } from '@ddp/testing';
+import type { RunningStack, ServiceName } from '@ddp/testing';
+
+/** What `npm run bench` and `npm run bench:work` share: the stack as they run it, its clock, its encounters, and CPU from /proc. */
+
+const AREAS = ['west-berkshire', 'reading', 'wokingham', 'bracknell-forest', 'windsor-maidenhead', 'slough', 'chiltern-south-bucks', 'wycombe', 'aylesbury-vale', 'milton-keynes', 'oxford', 'cherwell-west-oxfordshire', 'south-vale'];
+
+/**
+ * Provider capacity for the measured phases (a real provider-scheduling option, see
+ * PROVIDER_BOOKING_OVERRIDES): enough assessors per slot and referrals a week that every
+ * referral at the fixed rate can be booked, so encounter → AssessmentScheduled rests on
+ * all of them rather than the first few dozen. BENCH_PROVIDER_OVERRIDES='' keeps the defaults.
+ */
+export const PROVIDER_OVERRIDES = process.env.BENCH_PROVIDER_OVERRIDES ?? '{"*":{"assessorsPerSlot":1000,"weeklyCapacity":1000000}}';
+
+/**
+ * The services run on a clock set to the coming Monday 18:00 UTC, flowing in real time
+ * (CLOCK_MODE=controllable with CLOCK_OFFSET_MS), so the work per encounter does not depend
+ * on when the bench runs: bookings fall on Tuesday morning and get one reminder (2 h before;
+ * the 24-h one has passed), as on any weekday evening. On the system clock a run in working
+ * hours books same-day slots whose reminders have all passed: no reminder rows, less
+ * notification work and no chain to measure. BENCH_CLOCK=system keeps the machine's clock.
+ */
+export const CLOCK_OFFSET_MS = process.env.BENCH_CLOCK === 'system' ? 0 : untilNextMondayEvening(new Date());
+
+function untilNextMondayEvening(now: Date): number {
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 18));
+  at.setUTCDate(at.getUTCDate() + ((8 - at.getUTCDay()) % 7 || 7));
+  return at.getTime() - now.getTime();
+}
+/** Now on the services' clock (ms). Latencies are measured in real time; this is for dates in the data. */
+export const serviceNow = () => Date.now() + CLOCK_OFFSET_MS;
+
+let areaIndex = 0;
+/** An encounter that leads to a referral (areas in turn, so every provider gets its share). */
+export function newEncounter(): Encounter {
+  const area = AREAS[areaIndex++ % AREAS.length];
+  return anEncounter({ area, occurredAt: new Date(serviceNow() - 60_000).toISOString() });
+}
+
+export interface BenchStack {
+  stack: RunningStack;
+  smtp: { received: number };
+  hooks: { received: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * The four services on the bench clock with the production outbox poll (250 ms, not the test
+ * stack's 100 ms) and the provider overrides above. Notices really go out, as in a deployment:
+ * e-mail to an SMTP server and providers' webhooks to a receiver on loopback (only counted);
+ * without them every delivery failed and was retried.
+ */
+export async function startBenchStack(): Promise<BenchStack> {
+  const smtp = await startLocalSmtpServer({ keep: false });
+  const hooks = await startLocalWebhookReceiver(undefined, { keep: false });
+  const stack = await startStack({
+    name: 'bench',
+    common: CLOCK_OFFSET_MS
+      ? { CLOCK_MODE: 'controllable', CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS), LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' }
+      : { CLOCK_MODE: 'system', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' },
+    env: {
+      notification: { SMTP_URL: smtp.url },
+      ...(PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {}),
+    },
+  });
+  try {
+    // The services' own default token (the stack sets none), unless this shell sets another.
+    const endpoint = await fetch(`${stack.urls.notification}/v1/recipient-endpoints`, {
+      method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': process.env.INTERNAL_API_TOKEN ?? 'dev-internal-token' },
+      body: JSON.stringify({ role: 'provider', match: 'default', channel: 'webhook', address: hooks.url, secret: hooks.secret, recordedBy: 'bench' }),
+    });
+    if (!endpoint.ok) throw new Error(`could not set the providers' webhook endpoint: ${endpoint.status} ${await endpoint.text()}`);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return {
+    stack,
+    smtp,
+    hooks,
+    async stop() {
+      await stack.stop();
+      await smtp.stop();
+      await hooks.stop();
+    },
+  };
+}
+
+/** CPU seconds (user + system) of a process so far, from /proc; 0 when it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by each service, by PostgreSQL (every postgres process), the Kafka broker (java) and Redis. */
+export function cpuSnapshot(stack: RunningStack): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of SERVICE_NAMES) out[s] = stack.pid(s) ? cpuSecondsOf(stack.pid(s)!) : 0;
+  for (const group of ['postgres', 'java', 'redis-server']) out[group] = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm in out && !SERVICE_NAMES.includes(comm as ServiceName)) out[comm] += cpuSecondsOf(Number(entry));
+  }
+  return out;
+}
