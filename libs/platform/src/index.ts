@@ -29,3 +29,4 @@ export * from './jobs/job-connections';
 export * from './jobs/redis-loss-watch';
 export * from './errors/infrastructure-errors';
 export * from './metrics/latency-window';
+export * from './batching/coalescing-queue';

@@ -22,6 +22,8 @@ export interface LocalContactApi {
   remove(referralId: string): void;
   /** Answer the next n requests (that ask for `referralId`, if given) with this status (e.g. 503: the referral service is down). */
   failNext(n: number, status?: number, referralId?: string): void;
+  /** Answer every request only after this many ms (a busy referral service); 0 again for at once. */
+  answerAfter(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startLocalContactApi(token = 'test-internal-token'): Promi
   const requests = new Map<string, number>();
   let failures: { left: number; status: number; referralId?: string } = { left: 0, status: 503 };
   let httpRequests = 0;
+  let answerAfterMs = 0;
   /** Counts the ask; true when it must fail (failNext). */
   const failing = (ids: string[]) => {
     for (const id of ids) requests.set(id, (requests.get(id) ?? 0) + 1);
@@ -44,8 +47,9 @@ export async function startLocalContactApi(token = 'test-internal-token'): Promi
     }
     return false;
   };
-  const http = await listenOnLoopback((req, res, body) => {
+  const http = await listenOnLoopback(async (req, res, body) => {
     httpRequests++;
+    if (answerAfterMs > 0) await new Promise((r) => setTimeout(r, answerAfterMs));
     const single = /^\/internal\/v1\/referrals\/([^/]+)\/contact$/.exec(req.url ?? '');
     const batch = req.url === '/internal/v1/referrals/contacts';
     if (!(req.method === 'GET' && single) && !(req.method === 'POST' && batch)) return sendJson(res, 404, { statusCode: 404, message: 'Not Found' });
@@ -78,6 +82,7 @@ export async function startLocalContactApi(token = 'test-internal-token'): Promi
     set: (c) => void contacts.set(c.referralId, c),
     remove: (id) => void contacts.delete(id),
     failNext: (n, status = 503, referralId) => void (failures = { left: n, status, referralId }),
+    answerAfter: (ms) => void (answerAfterMs = ms),
     stop: http.stop,
   };
 }

@@ -10,6 +10,7 @@ import {
   type LocalContactApi, type LocalNotifyApi, type LocalSmtpServer, type LocalWebhookReceiver,
 } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import { DeliveryQueues } from './delivery/delivery-queues';
 import { notificationService } from './notification.service-definition';
 
@@ -185,14 +186,30 @@ describe('notification service: notices and reminders over real channels', () =>
       referralId, appointmentId: `appt-${randomUUID()}`, providerId: 'druglink', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 30 * 60_000).toISOString(),
       modality: 'phone', deadline: new Date(startsAt.getTime() + DAY).toISOString(),
     }));
+    // Deliveries that run together read their rows and write their results with shared statements (counted here).
+    const statements = jest.spyOn(service.app.get(DataSource), 'query');
     await sendEnvelopes(producer, AssessmentScheduled.topic, [...bookings, bookings[0]]); // and one delivered twice in the same batch
     for (const booking of bookings) {
       const { referralId, appointmentId } = booking.data;
       const confirmation = await waitForLog(referralId, `assessment-booked:${appointmentId}:person`, 'sent');
       expect(confirmation.channel).toBe(referralId === emailPerson ? 'email' : 'sms');
+      expect(confirmation.attempts).toBe(1);
       const log = await deliveryLog(referralId);
       expect(log.map((n) => n.id).sort()).toEqual([`assessment-booked:${appointmentId}:person`, `reminder-24h:${appointmentId}:person`, `reminder-2h:${appointmentId}:person`].sort());
     }
+    const sql = statements.mock.calls.map(([text]) => String(text));
+    statements.mockRestore();
+    const reads = sql.filter((s) => s.includes('FROM notification n LEFT JOIN notification_preference')).length;
+    const results = sql.filter((s) => s.startsWith('WITH counted0')).length;
+    // One by one would be 24 of each; measured here 6–10.
+    expect(reads).toBeLessThanOrEqual(16);
+    expect(results).toBeLessThanOrEqual(16);
+    // Each confirmation sent once, with one attempt logged and one NotificationSent.
+    const ids = bookings.map((b) => `assessment-booked:${b.data.appointmentId}:person`);
+    const attempts = await queryDatabase<{ n: number }>(env.DATABASE_URL, 'SELECT count(*)::int AS n FROM notification_attempt WHERE notification_id = ANY($1)', [ids]);
+    expect(attempts[0].n).toBe(24);
+    const sentEvent = (id: string) => tap.messages.some((m) => { const v = m.value as { eventType?: string; data?: { notificationId?: string } }; return v?.eventType === 'NotificationSent' && v.data?.notificationId === id; });
+    await waitUntil(() => ids.every(sentEvent), 'NotificationSent for each', 10_000);
     expect(smsTo(`assessment-booked:${bookings[0].data.appointmentId}:person`)).toHaveLength(1);
     expect((await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.AssessmentScheduled - before).toBeGreaterThan(12);
   });

@@ -128,14 +128,18 @@ describe('notification service: GOV.UK Notify for e-mail, configuration, and fai
     const id = `assessment-missed:appt-${referralId}:person`;
     await waitUntil(async () => (await lineOf(referralId, id))?.status === 'sent', 'the notice sent after the referral service came back');
     const detail = (await getJson(`${service.url}/v1/notifications/${encodeURIComponent(id)}`)).body;
-    // The person's and the officer's notices both asked the referral service: the two 503s fell on one or both.
+    // The person's and the officer's notices both asked the referral service, apart or in one request:
+    // each of the two 503 answers failed every notice that asked in it.
     const history = detail.history as Array<{ outcome: string; error: string | null }>;
     expect(history.at(-1)).toMatchObject({ outcome: 'sent', error: null });
     expect(history.slice(0, -1).every((h) => h.outcome === 'failed' && h.error === 'referral contact service answered HTTP 503')).toBe(true);
     expect(detail.attempts).toBe(history.length);
     await waitUntil(async () => (await lineOf(referralId, `assessment-missed:appt-${referralId}:officer`))?.status === 'sent', 'the officer notice sent too');
     const officer = (await getJson(`${service.url}/v1/notifications/${encodeURIComponent(`assessment-missed:appt-${referralId}:officer`)}`)).body;
-    expect(history.length - 1 + officer.history.length - 1).toBe(2);
+    expect(officer.history.at(-1)).toMatchObject({ outcome: 'sent', error: null });
+    const failures = history.length - 1 + officer.history.length - 1;
+    expect(failures).toBeGreaterThanOrEqual(2);
+    expect(failures).toBeLessThanOrEqual(4);
     expect(notify.sent('email').filter((r) => r.reference === id)).toHaveLength(1);
   });
 

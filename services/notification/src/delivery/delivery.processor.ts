@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotificationFailed, NotificationSent, type EventEnvelope } from '@ddp/contracts';
-import { Clock, JsonLogger, OUTBOX_COLUMNS, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
+import { Clock, CoalescingQueue, JsonLogger, OUTBOX_COLUMNS, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
@@ -21,6 +21,8 @@ import { RecipientResolver, type Resolution } from './recipient-resolver';
 export const TEMPLATE_STORE = Symbol('TEMPLATE_STORE');
 /** How long a delivery's NotificationSent/Failed may wait for the relay (to share its pass with others). */
 const RESULT_EVENTS_WITHIN_MS = 50;
+/** How long a delivery's read or result write waits for others to share its statement (nobody waits on a notice by the millisecond). */
+const GATHER_MS = 5;
 
 /**
  * Runs one delivery job: reloads the notification, decides the recipient and channel
@@ -32,6 +34,12 @@ const RESULT_EVENTS_WITHIN_MS = 50;
 @Injectable()
 export class DeliveryProcessor {
   private readonly quietHours: QuietHours | null;
+  /**
+   * Reads and result writes of the deliveries that run together go as one statement each;
+   * a delivery waits up to GATHER_MS for others to join (workers pick their jobs a few ms apart).
+   */
+  private readonly loads = new CoalescingQueue<string, Loaded | null>((ids) => this.loadMany(ids), { maxBatch: 100, maxInFlight: 2, gatherMs: GATHER_MS });
+  private readonly results = new CoalescingQueue<Settlement, number>((items) => this.settleMany(items), { maxBatch: 100, maxInFlight: 2, gatherMs: GATHER_MS });
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -149,25 +157,34 @@ export class DeliveryProcessor {
   }
 
   /**
-   * The notification and its person's current preference, with one query (a delivery
-   * reads both; TypeORM's findOne cost more CPU than the query itself).
+   * The notification and its person's current preference, with one query for the deliveries
+   * that start together (a delivery reads both; TypeORM's findOne cost more CPU than the query itself).
    */
-  private async load(id: string): Promise<{ row: NotificationEntity; preference: Preference } | null> {
-    const [raw]: Array<Record<string, unknown>> = await this.dataSource.query(
+  private load(id: string): Promise<Loaded | null> {
+    return this.loads.submit(id);
+  }
+
+  private async loadMany(ids: string[]): Promise<Array<Loaded | null>> {
+    const raws: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT n.*, p.channel AS preference_channel, p.opt_out AS preference_opt_out, p.recorded_at AS preference_recorded_at
          FROM notification n LEFT JOIN notification_preference p ON p.referral_id = n.referral_id AND p.superseded_at IS NULL
-        WHERE n.id = $1`,
-      [id],
+        WHERE n.id = ANY($1::text[])`,
+      [ids],
     );
-    if (!raw) return null;
-    const row = Object.fromEntries(this.dataSource.getMetadata(NotificationEntity).columns.map((c) => [c.propertyName, raw[c.databaseName]])) as unknown as NotificationEntity;
-    const preference: Preference = {
-      referralId: row.referralId,
-      channel: (raw.preference_channel as Preference['channel']) ?? null,
-      optOut: (raw.preference_opt_out as boolean | null) ?? false,
-      recordedAt: (raw.preference_recorded_at as Date | null) ?? null,
-    };
-    return { row, preference };
+    const columns = this.dataSource.getMetadata(NotificationEntity).columns;
+    const byId = new Map(raws.map((raw) => [raw.id as string, raw]));
+    return ids.map((id) => {
+      const raw = byId.get(id);
+      if (!raw) return null;
+      const row = Object.fromEntries(columns.map((c) => [c.propertyName, raw[c.databaseName]])) as unknown as NotificationEntity;
+      const preference: Preference = {
+        referralId: row.referralId,
+        channel: (raw.preference_channel as Preference['channel']) ?? null,
+        optOut: (raw.preference_opt_out as boolean | null) ?? false,
+        recordedAt: (raw.preference_recorded_at as Date | null) ?? null,
+      };
+      return { row, preference };
+    });
   }
 
   private async recordSent(row: NotificationEntity, to: Extract<Resolution, { kind: 'deliver' }>, via: string, providerMessageId: string | null, durationMs: number): Promise<void> {
@@ -206,29 +223,67 @@ export class DeliveryProcessor {
 
   /**
    * Counts the attempt, applies `changes` (notification columns), logs the attempt and, with
-   * `event`, stages that event in the outbox: one statement, so all of it commits or none
-   * (a delivery's result used to be six round trips). The attempt number is the one read
-   * with the row plus one; the row must still be at that count (one job per notification runs at a time).
+   * `event`, stages that event in the outbox: all of it commits or none. The attempt number is
+   * the one read with the row plus one; the row must still be at that count (one job per
+   * notification runs at a time). Results of deliveries that finish together are written with
+   * one statement (settleMany).
    */
   private async settle(row: NotificationEntity, changes: Partial<Record<NotificationColumn, unknown>>, attempt: AttemptRecord, event?: { topic: string; build(attempts: number): EventEnvelope }): Promise<number> {
-    const attempts = row.attempts + 1;
-    const columns = Object.keys(changes) as NotificationColumn[];
-    const params: unknown[] = [row.id, attempt.channel, attempt.via, attempt.outcome, attempt.error, attempt.durationMs, attempt.at, row.attempts, ...columns.map((c) => changes[c])];
-    const counted = `counted AS (UPDATE notification SET attempts = attempts + 1${columns.map((c, i) => `, ${c} = $${i + 9}`).join('')} WHERE id = $1 AND attempts = $8 RETURNING attempts)`;
-    const logged = `logged AS (INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at)
-       SELECT $1, attempts, $2, $3, $4, $5, $6, $7 FROM counted RETURNING attempt)`;
-    let last = 'SELECT attempt FROM logged';
-    if (event) {
-      const b = params.length;
-      params.push(...this.outbox.rowValues(event.topic, event.build(attempts)));
-      last = `INSERT INTO outbox_message (${OUTBOX_COLUMNS}) SELECT $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb FROM logged RETURNING 1`;
-    }
-    const rows: unknown[] = await this.dataSource.query(`WITH ${counted}, ${logged} ${last}`, params);
-    if (rows.length === 0) throw new Error(`notification ${row.id} changed while it was being delivered (attempts no longer ${row.attempts})`);
-    // Nobody waits on a delivery's result event: those of notices sent close together share a relay pass.
-    if (event) this.outbox.staged(RESULT_EVENTS_WITHIN_MS);
-    return attempts;
+    return this.results.submit({ row, changes, attempt, event });
   }
+
+  private async settleMany(results: Settlement[]): Promise<Array<number | Error>> {
+    let written: Set<number>;
+    try {
+      written = await this.writeSettlements(results);
+    } catch (error) {
+      // One bad result must not fail the others written with it: each goes again alone.
+      if (results.length === 1) throw error;
+      return Promise.all(results.map((r) => this.settleMany([r]).then(([one]) => one, (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    }
+    // Nobody waits on a delivery's result event: those of notices sent close together share a relay pass.
+    if (results.some((r, i) => r.event && written.has(i))) this.outbox.staged(RESULT_EVENTS_WITHIN_MS);
+    return results.map((r, i) => (written.has(i) ? r.row.attempts + 1 : new Error(`notification ${r.row.id} changed while it was being delivered (attempts no longer ${r.row.attempts})`)));
+  }
+
+  /**
+   * One statement for every result: per result, its row counted and changed (only if still at
+   * the attempt count read), its attempt logged and its event staged, each after the one
+   * before. Answers the positions of the results written.
+   */
+  private async writeSettlements(results: Settlement[]): Promise<Set<number>> {
+    const params: unknown[] = [];
+    const $ = (value: unknown) => `$${params.push(value)}`;
+    const parts: string[] = [];
+    const written: string[] = [];
+    results.forEach(({ row, changes, attempt, event }, i) => {
+      const columns = Object.keys(changes) as NotificationColumn[];
+      parts.push(`counted${i} AS (UPDATE notification SET attempts = attempts + 1${columns.map((c) => `, ${c} = ${$(changes[c])}`).join('')}
+         WHERE id = ${$(row.id)} AND attempts = ${$(row.attempts)} RETURNING id, attempts)`);
+      parts.push(`logged${i} AS (INSERT INTO notification_attempt (notification_id, attempt, channel, via, outcome, error, duration_ms, attempted_at)
+         SELECT id, attempts, ${$(attempt.channel)}, ${$(attempt.via)}, ${$(attempt.outcome)}, ${$(attempt.error)}, ${$(attempt.durationMs)}, ${$(attempt.at)} FROM counted${i} RETURNING attempt)`);
+      if (event) {
+        const values = this.outbox.rowValues(event.topic, event.build(row.attempts + 1));
+        parts.push(`event${i} AS (INSERT INTO outbox_message (${OUTBOX_COLUMNS})
+         SELECT ${$(values[0])}, ${$(values[1])}, ${$(values[2])}, ${$(values[3])}, ${$(values[4])}::jsonb, ${$(values[5])}::jsonb FROM logged${i} RETURNING 1)`);
+      }
+      written.push(`SELECT ${i} AS result FROM logged${i}`);
+    });
+    const rows: Array<{ result: number }> = await this.dataSource.query(`WITH ${parts.join(', ')} ${written.join(' UNION ALL ')}`, params);
+    return new Set(rows.map((r) => Number(r.result)));
+  }
+}
+
+interface Loaded {
+  row: NotificationEntity;
+  preference: Preference;
+}
+
+interface Settlement {
+  row: NotificationEntity;
+  changes: Partial<Record<NotificationColumn, unknown>>;
+  attempt: AttemptRecord;
+  event?: { topic: string; build(attempts: number): EventEnvelope };
 }
 
 /** Columns a delivery result writes (names from the migration; never from input). */

@@ -18,21 +18,39 @@ describe('ReferralContactClient (batched look-ups over HTTP)', () => {
     return error as DeliveryError;
   };
 
-  it('sends the first asks at once and batches those made while they are on their way', async () => {
+  it('sends the asks made together as one request, each referral once, each caller its own copy', async () => {
     const client = new ReferralContactClient(api.url, api.token, 5000);
     const ids = Array.from({ length: 12 }, () => randomUUID());
     ids.forEach((id, n) => api.set(person(id, n)));
     const before = api.httpRequests();
-    // Twelve deliveries (and one asking twice for the same person) at the same moment: three
-    // requests go at once with one referral each, the other nine wait and go in one more.
+    // Twelve deliveries (and one asking twice for the same person) at the same moment.
     const answers = await Promise.all([...ids, ids[3]].map((id) => client.fetchContact(id)));
     expect(answers.map((a) => a.shortRef)).toEqual([...ids.map((_, n) => `REF-${n}`), 'REF-3']);
     expect(answers[0]).toEqual({ ...person(ids[0], 0), referralId: ids[0] });
-    expect(api.httpRequests() - before).toBe(4);
+    expect(api.httpRequests() - before).toBe(1);
     expect(api.requests.get(ids[3])).toBe(1);
-    // Each answer is the caller's own copy.
     answers[12].contact.email = 'changed@example.test';
     expect(answers[3].contact.email).toBe('p3@example.test');
+  });
+
+  it('sends asks made one by one at once while fewer than three requests are on their way, and the rest together', async () => {
+    const client = new ReferralContactClient(api.url, api.token, 5000);
+    const ids = Array.from({ length: 12 }, () => randomUUID());
+    ids.forEach((id, n) => api.set(person(id, n)));
+    api.answerAfter(150);
+    try {
+      const before = api.httpRequests();
+      const answers: Array<Promise<{ shortRef: string }>> = [];
+      for (const id of ids) {
+        answers.push(client.fetchContact(id));
+        await new Promise((r) => setImmediate(r)); // each in a turn of its own
+      }
+      expect((await Promise.all(answers)).map((a) => a.shortRef)).toEqual(ids.map((_, n) => `REF-${n}`));
+      // Three alone, then the nine that waited in one request.
+      expect(api.httpRequests() - before).toBe(4);
+    } finally {
+      api.answerAfter(0);
+    }
   });
 
   it('fails only the referral the service does not hold, permanently; the others of its batch are answered', async () => {
