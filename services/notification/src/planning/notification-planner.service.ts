@@ -3,7 +3,6 @@ import type { EventEnvelope } from '@ddp/contracts';
 import { Clock, SERVICE_CONFIG } from '@ddp/platform';
 import type { EntityManager } from 'typeorm';
 import { JobDispatcher } from '../delivery/job-dispatcher';
-import { PreferencesService } from '../preferences/preferences.service';
 import { RecipientDirectory } from '../recipients/recipient-directory';
 import type { Channel } from '../templates/catalogue';
 import type { AppointmentContext, NotificationContext } from '../templates/message-variables';
@@ -23,7 +22,6 @@ export class NotificationPlanner {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(PreferencesService) private readonly preferences: PreferencesService,
     @Inject(RecipientDirectory) private readonly directory: RecipientDirectory,
     @Inject(JobDispatcher) private readonly dispatcher: JobDispatcher,
   ) {
@@ -60,10 +58,7 @@ export class NotificationPlanner {
     if (envelopes.length === 0) return;
     const now = this.clock.now();
     const referralIds = envelopes.map(referralIdOf);
-    // One after another: they share the transaction's connection (pg queues concurrent queries on one client, and pg 9 refuses them).
-    const known = await this.knownAppointments(manager, referralIds);
-    const booking = await this.bookingNotices(manager, referralIds);
-    const closed = await this.closedReferrals(manager, referralIds);
+    const { known, booking, closed, preferences } = await this.whatTheChunkNeeds(manager, referralIds);
     const planned: Array<{ plan: NotificationPlan; envelope: EventEnvelope }> = [];
     let changed = false;
     for (const envelope of envelopes) {
@@ -85,14 +80,14 @@ export class NotificationPlanner {
       for (const plan of result.create) if (!(plan.role === 'person' && closed.has(referralId))) planned.push({ plan, envelope });
       changed ||= result.create.length > 0 || result.cancel.length > 0;
     }
-    await this.insert(manager, planned, now);
+    await this.insert(manager, planned, preferences, now);
     if (changed) this.dispatcher.wakeAfterCommit(manager);
   }
 
   /** New notice rows in one statement (ON CONFLICT DO NOTHING: a redelivered or re-emitted event adds nothing). */
-  private async insert(manager: EntityManager, planned: Array<{ plan: NotificationPlan; envelope: EventEnvelope }>, now: Date): Promise<void> {
+  private async insert(manager: EntityManager, planned: Array<{ plan: NotificationPlan; envelope: EventEnvelope }>, preferences: Map<string, Channel | null>, now: Date): Promise<void> {
     if (planned.length === 0) return;
-    const channels = await this.plannedChannels(manager, planned.map((p) => p.plan));
+    const channels = await this.plannedChannels(planned.map((p) => p.plan), preferences);
     const values: unknown[] = [];
     const rows = planned.map(({ plan, envelope }, i) => {
       values.push(
@@ -117,10 +112,8 @@ export class NotificationPlanner {
    * The channel each notice is queued on. At send time the worker checks again against
    * the contact details and current preference, and moves it if needed.
    */
-  private async plannedChannels(manager: EntityManager, plans: NotificationPlan[]): Promise<Channel[]> {
-    const people = [...new Set(plans.filter((p) => p.role === 'person').map((p) => p.referralId))];
-    const preferences = await this.preferences.currentChannels(people, manager);
-    const findEndpoint = plans.some((p) => p.role !== 'person') ? await this.directory.endpointFinder(manager) : null;
+  private async plannedChannels(plans: NotificationPlan[], preferences: Map<string, Channel | null>): Promise<Channel[]> {
+    const findEndpoint = plans.some((p) => p.role !== 'person') ? await this.directory.endpointFinder() : null;
     return plans.map((plan) => {
       if (plan.role === 'person') {
         const wanted = preferences.get(plan.referralId) ?? this.config.PERSON_DEFAULT_CHANNEL;
@@ -181,15 +174,6 @@ export class NotificationPlanner {
     }
   }
 
-  /** The new-referral and assessment-booked notices already planned for each referral. */
-  private async bookingNotices(manager: EntityManager, referralIds: string[]): Promise<Map<string, BookingNoticeRow[]>> {
-    const rows: Array<BookingNoticeRow & { referral_id: string }> = await manager.query(
-      `SELECT referral_id, id, template, recipient_key, context, due_at FROM notification WHERE referral_id = ANY($1) AND template IN ('new-referral', 'assessment-booked')`,
-      [referralIds],
-    );
-    return groupBy(rows, (r) => r.referral_id);
-  }
-
   /** A withdrawal is news to the courts unit only if the request reached them; otherwise the request is just cancelled. */
   private async onlyTellCourtsWhatTheyHeard(manager: EntityManager, result: PlanResult): Promise<void> {
     const requestId = result.cancel[0]?.ids?.[0];
@@ -197,31 +181,45 @@ export class NotificationPlanner {
     if (rows[0]?.status !== 'sent') result.create = [];
   }
 
-  private async closedReferrals(manager: EntityManager, referralIds: string[]): Promise<Set<string>> {
-    const rows: Array<{ referral_id: string }> = await manager.query('SELECT referral_id FROM referral_state WHERE referral_id = ANY($1) AND closed_at IS NOT NULL', [referralIds]);
-    return new Set(rows.map((r) => r.referral_id));
-  }
-
-  /** Appointments this service has heard of, per referral: their provider, time and session number. */
-  private async knownAppointments(manager: EntityManager, referralIds: string[]): Promise<Map<string, Map<string, KnownAppointment>>> {
-    const rows: Array<{ referral_id: string; context: NotificationContext }> = await manager.query(
-      `SELECT referral_id, context FROM notification WHERE referral_id = ANY($1) AND recipient_role = 'person' ORDER BY created_at`,
-      [referralIds],
-    );
+  /**
+   * What planning a chunk reads, with one query: per referral, the appointments this service
+   * has heard of (from the person's notices: provider, time, session number), the
+   * new-referral and assessment-booked notices already planned, whether the referral is
+   * closed, and the person's current channel preference.
+   */
+  private async whatTheChunkNeeds(manager: EntityManager, referralIds: string[]) {
+    const [row]: Array<{ known: Array<{ referral_id: string; context: NotificationContext }>; booking: Array<BookingNoticeRow & { referral_id: string }>; closed: string[]; preferences: Array<{ referral_id: string; channel: Channel | null }> }> =
+      await manager.query(
+        `SELECT
+           (SELECT coalesce(json_agg(json_build_object('referral_id', referral_id, 'context', context) ORDER BY created_at), '[]')
+              FROM notification WHERE referral_id = ANY($1) AND recipient_role = 'person') AS known,
+           (SELECT coalesce(json_agg(json_build_object('referral_id', referral_id, 'id', id, 'template', template, 'recipient_key', recipient_key, 'context', context, 'due_at', due_at)), '[]')
+              FROM notification WHERE referral_id = ANY($1) AND template IN ('new-referral', 'assessment-booked')) AS booking,
+           (SELECT coalesce(array_agg(referral_id::text), '{}') FROM referral_state WHERE referral_id = ANY($1) AND closed_at IS NOT NULL) AS closed,
+           (SELECT coalesce(json_agg(json_build_object('referral_id', referral_id, 'channel', channel)), '[]')
+              FROM notification_preference WHERE referral_id = ANY($1) AND superseded_at IS NULL) AS preferences`,
+        [referralIds],
+      );
     const known = new Map<string, Map<string, KnownAppointment>>();
-    for (const { referral_id: referralId, context } of rows) {
+    for (const { referral_id: referralId, context } of row.known) {
       const mine = known.get(referralId) ?? new Map<string, KnownAppointment>();
       known.set(referralId, mine);
       for (const appointment of [...(context.sessions ?? []), ...(context.appointment ? [context.appointment] : [])]) {
         mine.set(appointment.appointmentId, { providerId: context.providerId ?? mine.get(appointment.appointmentId)?.providerId, appointment });
       }
     }
-    return known;
+    return {
+      known,
+      booking: groupBy(row.booking, (r) => r.referral_id),
+      closed: new Set(row.closed),
+      preferences: new Map(row.preferences.map((p) => [p.referral_id, p.channel])),
+    };
   }
 }
 
 type KnownAppointment = { providerId?: string; appointment?: AppointmentContext };
-type BookingNoticeRow = { id: string; template: string; recipient_key: string | null; context: NotificationContext; due_at: Date };
+/** due_at as JSON text (toPlan makes it a Date). */
+type BookingNoticeRow = { id: string; template: string; recipient_key: string | null; context: NotificationContext; due_at: string };
 
 const referralIdOf = (envelope: EventEnvelope): string => String((envelope.data as { referralId?: string }).referralId ?? envelope.key);
 
@@ -235,7 +233,7 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   return out;
 }
 
-function toPlan(row: { id: string; recipient_key: string | null; context: NotificationContext; due_at: Date } | undefined, referralId: string): NotificationPlan | undefined {
+function toPlan(row: BookingNoticeRow | undefined, referralId: string): NotificationPlan | undefined {
   if (!row) return undefined;
   return {
     id: row.id, referralId, template: 'new-referral', role: 'provider', category: 'operational', recipientKey: row.recipient_key,

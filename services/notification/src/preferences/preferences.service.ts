@@ -24,15 +24,6 @@ export class PreferencesService {
     return { referralId, channel: row?.channel ?? null, optOut: row?.optOut ?? false, recordedAt: row?.recordedAt ?? null };
   }
 
-  /** The current channel preference of each referral that has one (one query for a run of events). */
-  async currentChannels(referralIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, 'sms' | 'email' | null>> {
-    const rows: Array<{ referral_id: string; channel: 'sms' | 'email' | null }> = referralIds.length === 0 ? [] : await manager.query(
-      'SELECT referral_id, channel FROM notification_preference WHERE referral_id = ANY($1) AND superseded_at IS NULL',
-      [referralIds],
-    );
-    return new Map(rows.map((r) => [r.referral_id, r.channel]));
-  }
-
   /**
    * Records a change (fields left out keep their value). Opting out cancels the
    * reminders and routine notices still pending; legal notices stay (see README).

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, SERVICE_CONFIG } from '@ddp/platform';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import type { NotificationConfig } from '../notification.config';
 import { ProviderContactEntity, RecipientEndpointEntity, type EndpointMatch } from './recipient-endpoint.entity';
 
@@ -35,22 +35,19 @@ export class RecipientDirectory {
 
   /** The endpoint a delivery goes to now (from the cached copy). */
   async findEndpoint(role: string, keys: EndpointKeys): Promise<RecipientEndpointEntity | null> {
+    return (await this.endpointFinder())(role, keys);
+  }
+
+  /** Answers endpoint lookups from the cached copy: for a run of events planned together. */
+  async endpointFinder(): Promise<(role: string, keys: EndpointKeys) => RecipientEndpointEntity | null> {
     const now = performance.now();
     if (!this.endpoints || this.endpoints.until <= now) {
       const rows = this.dataSource.manager.find(RecipientEndpointEntity, { where: { supersededAt: IsNull() } });
       this.endpoints = { until: now + this.config.DIRECTORY_CACHE_MS, rows };
       rows.catch(() => (this.endpoints = null)); // a failed read is not kept
     }
-    return matchEndpoint(await this.endpoints.rows, role, keys);
-  }
-
-  /**
-   * Reads the current endpoints (of one role, or all) once and answers lookups from them:
-   * for a run of events planned together.
-   */
-  async endpointFinder(manager: EntityManager = this.dataSource.manager, role?: string): Promise<(role: string, keys: EndpointKeys) => RecipientEndpointEntity | null> {
-    const current = await manager.find(RecipientEndpointEntity, { where: { ...(role ? { role } : {}), supersededAt: IsNull() } });
-    return (wanted, keys) => matchEndpoint(current, wanted, keys);
+    const current = await this.endpoints.rows;
+    return (role, keys) => matchEndpoint(current, role, keys);
   }
 
   async listEndpoints(): Promise<RecipientEndpointEntity[]> {

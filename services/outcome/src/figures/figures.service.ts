@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { JsonObject } from '../shared/db';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock, JsonLogger, SERVICE_CONFIG } from '@ddp/platform';
+import { binder, Clock, JsonLogger, rowsInsertSql, SERVICE_CONFIG, type RowsInsert } from '@ddp/platform';
 import type { OutcomeConfig } from '../outcome.config';
 import { queryRows } from '../shared/db';
 import { REFERENCE_FIGURES, type Measure } from './reference-figures';
@@ -110,19 +110,22 @@ export class FiguresService implements OnApplicationBootstrap, OnApplicationShut
 
   /** Several deltas in one statement (a run of events). */
   async bumpMany(manager: EntityManager, items: Array<{ cell: FigureCell; deltas: Partial<Counts> }>): Promise<void> {
-    const nonZero = items.filter(({ deltas }) => Object.values(deltas).some((v) => v !== 0));
-    if (nonZero.length === 0) return;
-    const now = this.clock.now();
-    const width = DIMENSION_COLUMNS.length + 1 + COUNTERS.length;
+    const insert = this.deltaRows(items);
+    if (insert.rows.length === 0) return;
     const params: unknown[] = [];
-    const rows = nonZero.map(({ cell, deltas }, i) => {
-      params.push(cell.schemeId, cell.area, cell.month, cell.ageBand, cell.sex, cell.ethnicity, now, ...COUNTERS.map((c) => deltas[c] ?? 0));
-      return `(${Array.from({ length: width }, (_, k) => `$${i * width + k + 1}`).join(', ')})`;
-    });
-    await manager.query(
-      `INSERT INTO scheme_figure_delta (${DIMENSION_COLUMNS.join(', ')}, recorded_at, ${COUNTER_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
-      params,
-    );
+    await manager.query(rowsInsertSql(insert, binder(params)), params);
+  }
+
+  /** The delta rows of `items` (those that change a count), for one INSERT or a writeTogether. */
+  deltaRows(items: Array<{ cell: FigureCell; deltas: Partial<Counts> }>): RowsInsert {
+    const now = this.clock.now();
+    return {
+      into: `INSERT INTO scheme_figure_delta (${DIMENSION_COLUMNS.join(', ')}, recorded_at, ${COUNTER_COLUMNS.join(', ')})`,
+      casts: [],
+      rows: items
+        .filter(({ deltas }) => Object.values(deltas).some((v) => v !== 0))
+        .map(({ cell, deltas }) => [cell.schemeId, cell.area, cell.month, cell.ageBand, cell.sex, cell.ethnicity, now, ...COUNTERS.map((c) => deltas[c] ?? 0)]),
+    };
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   assessAttendance, consequenceOfClosedReview, isTerminal, outcomeFor, schemeById, showCauseDeadline, transition, ukLocalDate,
   type AbsenceClass, type LifecycleEvent, type ReferralStatus, type Scheme,
 } from '@ddp/domain';
-import { Clock, JsonLogger, Outbox, PermanentError, SERVICE_CONFIG } from '@ddp/platform';
+import { Clock, entityRowsInsert, JsonLogger, Outbox, PermanentError, SERVICE_CONFIG, writeTogether } from '@ddp/platform';
 import { cellOf, NOT_RECORDED } from '../figures/cells';
 import { FiguresService } from '../figures/figures.service';
 import type { OutcomeConfig } from '../outcome.config';
@@ -21,7 +21,7 @@ import { iso, lockReferral, lockReferrals, nameUuid, queryRows, SYSTEM_ACTOR } f
 import { SummonsRequestEntity } from '../summons/summons-request.entity';
 import { SummonsService } from '../summons/summons.service';
 import {
-  AttendanceRecordEntity, DeferredEventEntity, ReferralCaseEntity, ReferralStatusHistoryEntity,
+  AttendanceRecordEntity, ReferralCaseEntity, ReferralStatusHistoryEntity,
   type AttendanceKind, type AttendanceMarkValue,
 } from './referral-case.entity';
 
@@ -85,7 +85,15 @@ export class ComplianceService {
   async onReferralsCreated(m: EntityManager, events: Array<EventEnvelope<ReferralCreatedData>>): Promise<void> {
     const ids = [...new Set(events.map((e) => e.data.referralId))];
     await lockReferrals(m, ids);
-    const known = new Set((await queryRows<{ referral_id: string }>(m, 'SELECT referral_id FROM referral_case WHERE referral_id = ANY($1)', [ids])).map((r) => r.referral_id));
+    // Under the locks: which referrals are known, and the scheduling events that overtook the others (no order across topics).
+    const [seen] = await queryRows<{ known: string[]; deferred: Array<{ id: string; referralId: string; envelope: EventEnvelope }> }>(
+      m,
+      `SELECT (SELECT coalesce(array_agg(referral_id), '{}') FROM referral_case WHERE referral_id = ANY($1)) AS known,
+              (SELECT coalesce(json_agg(json_build_object('id', id::text, 'referralId', referral_id, 'envelope', envelope) ORDER BY id), '[]')
+                 FROM deferred_event WHERE referral_id = ANY($1) AND replayed_at IS NULL) AS deferred`,
+      [ids],
+    );
+    const known = new Set(seen.known);
     const now = this.clock.now();
     const created: Array<{ rc: ReferralCaseEntity; e: EventEnvelope<ReferralCreatedData> }> = [];
     for (const e of events) {
@@ -99,17 +107,21 @@ export class ComplianceService {
       created.push({ rc: this.newCase(e, now), e });
     }
     if (created.length === 0) return;
-    await m.insert(ReferralCaseEntity, created.map((c) => c.rc));
-    await m.insert(ReferralStatusHistoryEntity, created.map(({ rc, e }) => this.historyRow(rc, null, 'referred', 'referral-created', causeOfEvent(e))));
-    await this.figures.bumpMany(m, created.map(({ rc }) => ({ cell: cellOf(rc), deltas: { referrals: 1 } })));
-
-    // Scheduling events that overtook these (no order across topics): apply them now, in order.
-    const deferred = await m.find(DeferredEventEntity, { where: { referralId: In(created.map((c) => c.rc.referralId)), replayedAt: IsNull() }, order: { id: 'ASC' } });
     const byId = new Map(created.map((c) => [c.rc.referralId, c.rc]));
-    await this.inOneWrite(m, async () => {
-      for (const row of deferred) await this.apply(m, byId.get(row.referralId)!, row.envelope as EventEnvelope);
-    });
-    if (deferred.length) await m.update(DeferredEventEntity, { id: In(deferred.map((d) => d.id)) }, { replayedAt: this.clock.now() });
+    const deferred = seen.deferred.filter((d) => byId.has(d.referralId));
+    // The cases, their first history rows, the figure deltas and the overtaking events marked replayed: one statement.
+    await writeTogether(m, [
+      entityRowsInsert(m, ReferralCaseEntity, created.map((c) => c.rc)),
+      entityRowsInsert(m, ReferralStatusHistoryEntity, created.map(({ rc, e }) => this.historyRow(rc, null, 'referred', 'referral-created', causeOfEvent(e)))),
+      this.figures.deltaRows(created.map(({ rc }) => ({ cell: cellOf(rc), deltas: { referrals: 1 } }))),
+      ...(deferred.length ? [(bind: (v: unknown) => string) => `UPDATE deferred_event SET replayed_at = ${bind(now)} WHERE id = ANY(${bind(deferred.map((d) => d.id))}::bigint[])`] : []),
+    ]);
+    // Apply the overtaking events now, in order.
+    if (deferred.length) {
+      await this.inOneWrite(m, async () => {
+        for (const row of deferred) await this.apply(m, byId.get(row.referralId)!, row.envelope);
+      });
+    }
   }
 
   private newCase(e: EventEnvelope<ReferralCreatedData>, now: Date): ReferralCaseEntity {
@@ -805,17 +817,18 @@ export class ComplianceService {
     const history = pending.history.splice(0);
     const cases = [...pending.cases.values()];
     pending.cases.clear();
-    if (history.length) await m.insert(ReferralStatusHistoryEntity, history);
-    if (cases.length === 0) return;
     const column = <K extends keyof ReferralCaseEntity>(key: K) => cases.map((rc) => rc[key]);
-    await m.query(
-      `UPDATE referral_case c SET status = v.status, stage = v.stage, first_assessed_at = v.first_assessed_at, ending = v.ending,
-         crime_outcome_code = v.crime_outcome_code, ended_at = v.ended_at, updated_at = v.updated_at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[])
-         AS v(referral_id, status, stage, first_assessed_at, ending, crime_outcome_code, ended_at, updated_at)
-       WHERE c.referral_id = v.referral_id`,
-      [column('referralId'), column('status'), column('stage'), column('firstAssessedAt'), column('ending'), column('crimeOutcomeCode'), column('endedAt'), column('updatedAt')],
-    );
+    // The history rows and the cases' changes: one statement (different tables).
+    await writeTogether(m, [
+      entityRowsInsert(m, ReferralStatusHistoryEntity, history),
+      ...(cases.length === 0 ? [] : [(bind: (v: unknown) => string) =>
+        `UPDATE referral_case c SET status = v.status, stage = v.stage, first_assessed_at = v.first_assessed_at, ending = v.ending,
+           crime_outcome_code = v.crime_outcome_code, ended_at = v.ended_at, updated_at = v.updated_at
+         FROM unnest(${bind(column('referralId'))}::text[], ${bind(column('status'))}::text[], ${bind(column('stage'))}::text[], ${bind(column('firstAssessedAt'))}::timestamptz[],
+                     ${bind(column('ending'))}::text[], ${bind(column('crimeOutcomeCode'))}::int[], ${bind(column('endedAt'))}::timestamptz[], ${bind(column('updatedAt'))}::timestamptz[])
+           AS v(referral_id, status, stage, first_assessed_at, ending, crime_outcome_code, ended_at, updated_at)
+         WHERE c.referral_id = v.referral_id`]),
+    ]);
   }
 
   private async record(m: EntityManager, rc: ReferralCaseEntity, e: EventEnvelope, a: AttendanceInput): Promise<void> {
