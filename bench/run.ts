@@ -139,6 +139,20 @@ async function drainToReminders(stack: RunningStack, ids: string[], timeoutMs: n
   return false;
 }
 
+/** How far the chain got for `ids`: decided, with a scheduling event, with a reminder row (which stage fell behind). */
+async function progress(stack: RunningStack, ids: string[]) {
+  const referralIds = ids.flatMap((id) => {
+    const d = seen.decided.get(id);
+    return d?.type === 'ReferralCreated' ? [d.referralId] : [];
+  });
+  const [row] = await queryDatabase<{ n: number }>(
+    stack.databases.notification,
+    'SELECT count(DISTINCT referral_id)::int AS n FROM notification WHERE reminder_offset IS NOT NULL AND referral_id = ANY($1)',
+    [referralIds],
+  );
+  return { encounters: ids.length, decided: ids.filter((id) => seen.decided.has(id)).length, scheduled: referralIds.filter((r) => seen.scheduled.has(r)).length, reminders: row.n };
+}
+
 /** Offers `rate` encounters/s for `seconds` (ticks of 100 ms); returns the encounter ids. */
 async function offer(producer: Producer, rate: number, seconds: number): Promise<string[]> {
   const ids: string[] = [];
@@ -381,15 +395,15 @@ async function main() {
 
     // 4. Sustained maximum end to end: the highest offered rate (8 s each) whose backlog
     // (decision, scheduling event and reminder row for every encounter) drains within 3 s after it ends.
-    const steps: Array<{ rate: number; drained: boolean; drainSeconds: number | null }> = [];
+    const steps: Array<{ rate: number; drained: boolean; drainSeconds: number | null; doneAtDeadline?: Awaited<ReturnType<typeof progress>> }> = [];
     let sustained = 0;
     for (const rate of SUSTAINED_RATES) {
       if (Date.now() - t0 > 360_000) break;
       const ids = await offer(producer, rate, 8);
       const end = Date.now();
       const ok = await drainToReminders(stack, ids, 3000);
-      steps.push({ rate, drained: ok, drainSeconds: ok ? (Date.now() - end) / 1000 : null });
-      console.log('[bench] step', steps[steps.length - 1]);
+      steps.push({ rate, drained: ok, drainSeconds: ok ? (Date.now() - end) / 1000 : null, ...(ok ? {} : { doneAtDeadline: await progress(stack, ids) }) });
+      console.log('[bench] step', JSON.stringify(steps[steps.length - 1]));
       if (!ok) {
         await drain(ids, 60000, true);
         break;

@@ -31,6 +31,9 @@ const COUNT_DIR = path.join(tmpdir(), `ddp-wire-counts-${process.pid}`);
 
 interface Snapshot {
   at: number;
+  /** Per service database: rows inserted, updated (HOT among them) and deleted per table, and commits; WAL bytes of the server. */
+  tables: Record<ServiceName, { commits: number; rows: Record<string, { ins: number; upd: number; hot: number; del: number }> }>;
+  walBytes: number;
   wire: Record<ServiceName, WireCounts>;
   /** CPU seconds of each service and of postgres, java (the broker) and redis-server, from /proc. */
   cpu: Record<string, number>;
@@ -38,8 +41,24 @@ interface Snapshot {
 
 type Stack = Awaited<ReturnType<typeof startBenchStack>>['stack'];
 
+/** Row and commit counts of each service database (pg_stat views, flushed by backends within about a second). */
+async function tableSnapshot(stack: Stack): Promise<Pick<Snapshot, 'tables' | 'walBytes'>> {
+  const tables = {} as Snapshot['tables'];
+  for (const s of SERVICE_NAMES) {
+    const rows = await queryDatabase<{ relname: string; ins: string; upd: string; hot: string; del: string }>(
+      stack.databases[s],
+      'SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_del AS del FROM pg_stat_user_tables',
+    );
+    const [db] = await queryDatabase<{ commits: string }>(stack.databases[s], 'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()');
+    tables[s] = { commits: Number(db.commits), rows: Object.fromEntries(rows.map((r) => [r.relname, { ins: Number(r.ins), upd: Number(r.upd), hot: Number(r.hot), del: Number(r.del) }])) };
+  }
+  const [wal] = await queryDatabase<{ bytes: string }>(stack.databases.referral, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') AS bytes");
+  return { tables, walBytes: Number(wal.bytes) };
+}
+
 /** Asks every service for its counts (SIGUSR2) and reads them once each file is newer than the ask. */
-async function snapshot(stack: Stack): Promise<Snapshot> {
+async function snapshot(stack: Stack, withTables = false): Promise<Snapshot> {
+  const database = withTables ? await tableSnapshot(stack) : { tables: {} as Snapshot['tables'], walBytes: 0 };
   const asked = Date.now();
   for (const s of SERVICE_NAMES) process.kill(stack.pid(s)!, 'SIGUSR2');
   const cpu = cpuSnapshot(stack);
@@ -59,7 +78,7 @@ async function snapshot(stack: Stack): Promise<Snapshot> {
       await sleep(10);
     }
   }
-  return { at: Date.now(), wire, cpu };
+  return { at: Date.now(), wire, cpu, ...database };
 }
 
 /** The measures of one service between two snapshots, as a flat record. */
@@ -98,10 +117,28 @@ function perEncounter(from: Snapshot, to: Snapshot, idle: { from: Snapshot; to: 
       .filter((x) => x.perEncounter >= 0.05)
       .sort((x, y) => y.perEncounter - x.perEncounter);
   }
+  // Rows and commits: the idle stack writes nearly none (its polls only read), so these are not corrected for idle.
+  const database = Object.fromEntries(
+    SERVICE_NAMES.map((s) => {
+      const a = from.tables[s];
+      const b = to.tables[s];
+      const rows = Object.fromEntries(
+        Object.entries(b.rows)
+          .map(([table, r]) => {
+            const before = a.rows[table] ?? { ins: 0, upd: 0, hot: 0, del: 0 };
+            const per = (k: keyof typeof r) => +((r[k] - before[k]) / count).toFixed(2);
+            return [table, { inserted: per('ins'), updated: per('upd'), hotUpdated: per('hot'), deleted: per('del') }] as const;
+          })
+          .filter(([, r]) => r.inserted + r.updated + r.deleted > 0),
+      );
+      return [s, { commits: +((b.commits - a.commits) / count).toFixed(2), rows }];
+    }),
+  );
+  const walBytesPerEncounter = Math.round((to.walBytes - from.walBytes) / count);
   const processCpuMs = Object.fromEntries(
     Object.keys(to.cpu).map((k) => [k, net((to.cpu[k] - from.cpu[k]) * 1000, (idle.to.cpu[k] - idle.from.cpu[k]) * 1000)]),
   );
-  return { services, statements, processCpuMs };
+  return { services, statements, processCpuMs, database, walBytesPerEncounter };
 }
 
 /** Waits until two successive seconds each show no more Postgres round trips than the idle rate allows. */
@@ -158,10 +195,11 @@ async function main() {
     console.log(`[work] idle: ${idleTrips.toFixed(1)} Postgres round trips a second across the services`);
 
     const remindersBefore = await reminderRows(stack);
-    const from = await snapshot(stack);
+    const from = await snapshot(stack, true);
     await offer(producer, RATE, COUNT);
     await untilIdle(stack, idleTrips);
-    const to = await snapshot(stack);
+    await sleep(1000); // backends report their table counts within about a second
+    const to = await snapshot(stack, true);
     const reminders = (await reminderRows(stack)) - remindersBefore;
     if (reminders !== COUNT) console.warn(`[work] ${reminders} reminders queued for ${COUNT} encounters: the counts below are not of complete journeys`);
 
@@ -182,6 +220,11 @@ async function main() {
       console.log([row.padEnd(24), ...values.map((v) => v.toFixed(2).padStart(20)), values.reduce((a, b) => a + b, 0).toFixed(2).padStart(10)].join(''));
     }
     console.log(`\nCPU ms per encounter by process (/proc): ${Object.entries(result.processCpuMs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`WAL bytes per encounter: ${result.walBytesPerEncounter}`);
+    for (const s of SERVICE_NAMES) {
+      const rows = Object.entries(result.database[s].rows).map(([t, r]) => `${t} +${r.inserted}${r.updated ? ` ~${r.updated}${r.hotUpdated ? ` (HOT ${r.hotUpdated})` : ''}` : ''}${r.deleted ? ` -${r.deleted}` : ''}`);
+      console.log(`${s}: ${result.database[s].commits} commits; rows per encounter: ${rows.join(', ')}`);
+    }
     for (const s of SERVICE_NAMES) {
       console.log(`\n${s}: most executed statements per encounter`);
       for (const { sql, perEncounter } of result.statements[s].slice(0, TOP_STATEMENTS)) console.log(`  ${perEncounter.toFixed(2).padStart(6)}  ${sql}`);

@@ -1,4 +1,5 @@
 import { CreateNotification1763700000400 } from './1763700000400-create-notification';
 import { DeliveryLog1763700000401 } from './1763700000401-delivery-log';
+import { RoomForUpdates1763700000402 } from './1763700000402-room-for-updates';
 
-export const NOTIFICATION_MIGRATIONS = [CreateNotification1763700000400, DeliveryLog1763700000401];
+export const NOTIFICATION_MIGRATIONS = [CreateNotification1763700000400, DeliveryLog1763700000401, RoomForUpdates1763700000402];
