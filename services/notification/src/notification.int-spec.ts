@@ -11,6 +11,7 @@ import {
 } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryQueues } from './delivery/delivery-queues';
 import { notificationService } from './notification.service-definition';
 
@@ -309,6 +310,43 @@ describe('notification service: notices and reminders over real channels', () =>
     } finally {
       courts.respondWith(null);
     }
+  });
+
+  it('writes results that finish together in one statement, each only if its row is still at the attempt count read', async () => {
+    const now = await newDay();
+    const referralId = aPerson();
+    const ids = [`spec-result-a:${referralId}`, `spec-result-b:${referralId}`];
+    // Two queued notices the dispatcher leaves alone (needs_sync false): only this test touches them.
+    for (const id of ids) {
+      await queryDatabase(
+        env.DATABASE_URL,
+        `INSERT INTO notification (id, referral_id, template, channel, recipient_role, category, status, due_at, attempts, context, source_event_id, source_event_type, correlation_id, needs_sync, created_at, updated_at)
+         VALUES ($1, $2, 'assessment-booked', 'email', 'person', 'operational', 'queued', $3, 0, '{}'::jsonb, $4, 'AssessmentScheduled', $4, false, $3, $3)`,
+        [id, referralId, now, randomUUID()],
+      );
+    }
+    // The processor's own batch path (private): the second result was read at a stale attempt count.
+    const processor = service.app.get(DeliveryProcessor) as unknown as {
+      loadMany(ids: string[]): Promise<Array<{ row: { attempts: number } } | null>>;
+      settleMany(results: unknown[]): Promise<Array<number | Error>>;
+    };
+    const [a, b] = await processor.loadMany(ids);
+    const result = (row: unknown) => ({
+      row, changes: { status: 'sent', sent_at: now, updated_at: now }, attempt: { channel: 'email', via: 'smtp', outcome: 'sent', error: null, durationMs: 3, at: now },
+    });
+    const answers = await processor.settleMany([result(a!.row), result({ ...b!.row, attempts: 4 })]);
+    expect(answers[0]).toBe(1);
+    expect(answers[1]).toBeInstanceOf(Error);
+    expect((answers[1] as Error).message).toContain('changed while it was being delivered');
+    const rows = await queryDatabase<{ id: string; status: string; attempts: number; logged: number }>(
+      env.DATABASE_URL,
+      'SELECT n.id, n.status, n.attempts, (SELECT count(*)::int FROM notification_attempt t WHERE t.notification_id = n.id) AS logged FROM notification n WHERE n.id = ANY($1) ORDER BY n.id',
+      [ids],
+    );
+    expect(rows).toEqual([
+      { id: ids[0], status: 'sent', attempts: 1, logged: 1 },
+      { id: ids[1], status: 'queued', attempts: 0, logged: 0 },
+    ]);
   });
 
   it('sends once when an event is delivered twice or published again', async () => {
