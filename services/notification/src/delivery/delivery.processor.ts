@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotificationFailed, NotificationSent, type EventEnvelope } from '@ddp/contracts';
-import { Clock, CoalescingQueue, JsonLogger, OUTBOX_COLUMNS, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
+import { binder, Clock, CoalescingQueue, JsonLogger, OUTBOX_COLUMNS, Outbox, SERVICE_CONFIG, describeError } from '@ddp/platform';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
@@ -253,7 +253,7 @@ export class DeliveryProcessor {
    */
   private async writeSettlements(results: Settlement[]): Promise<Set<number>> {
     const params: unknown[] = [];
-    const $ = (value: unknown) => `$${params.push(value)}`;
+    const $ = binder(params);
     const parts: string[] = [];
     const written: string[] = [];
     results.forEach(({ row, changes, attempt, event }, i) => {
