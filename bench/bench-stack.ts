@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Encounter } from '@ddp/contracts';
-import { anEncounter, SERVICE_NAMES, startLocalSmtpServer, startLocalWebhookReceiver, startStack } from '@ddp/testing';
+import { TOPICS } from '@ddp/contracts';
+import { anEncounter, SERVICE_NAMES, sleep, startLocalSmtpServer, startLocalWebhookReceiver, startStack } from '@ddp/testing';
 import type { RunningStack, ServiceName } from '@ddp/testing';
+import type { Producer } from 'kafkajs';
 
 /** What `npm run bench` and `npm run bench:work` share: the stack as they run it, its clock, its encounters, and CPU from /proc. */
 
@@ -38,6 +40,32 @@ let areaIndex = 0;
 export function newEncounter(): Encounter {
   const area = AREAS[areaIndex++ % AREAS.length];
   return anEncounter({ area, occurredAt: new Date(serviceNow() - 60_000).toISOString() });
+}
+
+/** The encounters onto the police topic (key = encounter id), acknowledged by every replica. */
+export async function sendEncounters(producer: Producer, encounters: Encounter[]): Promise<void> {
+  await producer.send({ topic: TOPICS.policeEncounters, acks: -1, messages: encounters.map((e) => ({ key: e.encounterId, value: JSON.stringify(e) })) });
+}
+
+/**
+ * Offers `count` new encounters at `rate` a second (what is due every 10 ms goes as one
+ * batch through `send`, without waiting for the one before); returns their ids once all are sent.
+ */
+export async function offerAtRate(rate: number, count: number, send: (encounters: Encounter[]) => Promise<void>): Promise<string[]> {
+  const ids: string[] = [];
+  const sends: Promise<void>[] = [];
+  const start = Date.now();
+  while (ids.length < count) {
+    const due = Math.min(count, Math.floor(((Date.now() - start) / 1000) * rate) + 1);
+    if (due > ids.length) {
+      const batch = Array.from({ length: due - ids.length }, newEncounter);
+      for (const e of batch) ids.push(e.encounterId);
+      sends.push(send(batch));
+    }
+    await sleep(10);
+  }
+  await Promise.all(sends);
+  return ids;
 }
 
 export interface BenchStack {

@@ -7,7 +7,7 @@ import { createKafka } from '@ddp/platform';
 import { queryDatabase, SERVICE_NAMES, sleep, TEST_BROKERS, testProducer } from '@ddp/testing';
 import type { RunningStack, ServiceName } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
-import { CLOCK_OFFSET_MS, cpuSnapshot, newEncounter, PROVIDER_OVERRIDES, serviceNow, startBenchStack } from './bench-stack';
+import { CLOCK_OFFSET_MS, cpuSnapshot, newEncounter, offerAtRate, PROVIDER_OVERRIDES, sendEncounters, serviceNow, startBenchStack } from './bench-stack';
 import { postgresStepCommitRate } from './postgres-baseline';
 
 /**
@@ -95,7 +95,7 @@ async function startCollector() {
 async function produceBatch(producer: Producer, encounters: Encounter[]): Promise<void> {
   const at = Date.now();
   for (const e of encounters) seen.sentAt.set(e.encounterId, at);
-  await producer.send({ topic: TOPICS.policeEncounters, acks: -1, messages: encounters.map((e) => ({ key: e.encounterId, value: JSON.stringify(e) })) });
+  await sendEncounters(producer, encounters);
 }
 
 /** Waits until every encounter has a decision (and, with `scheduling`, every referral a scheduling event). */
@@ -128,12 +128,7 @@ async function drainToReminders(stack: RunningStack, ids: string[], timeoutMs: n
     return d && seen.scheduled.get(d.referralId)?.type === 'AssessmentScheduled' ? [d.referralId] : [];
   });
   while (Date.now() < deadline) {
-    const [row] = await queryDatabase<{ n: number }>(
-      stack.databases.notification,
-      'SELECT count(DISTINCT referral_id)::int AS n FROM notification WHERE reminder_offset IS NOT NULL AND referral_id = ANY($1)',
-      [referralIds],
-    );
-    if (row.n >= referralIds.length) return true;
+    if ((await remindersQueued(stack, referralIds)) >= referralIds.length) return true;
     await sleep(100);
   }
   return false;
@@ -145,33 +140,22 @@ async function progress(stack: RunningStack, ids: string[]) {
     const d = seen.decided.get(id);
     return d?.type === 'ReferralCreated' ? [d.referralId] : [];
   });
+  return { encounters: ids.length, decided: ids.filter((id) => seen.decided.has(id)).length, scheduled: referralIds.filter((r) => seen.scheduled.has(r)).length, reminders: await remindersQueued(stack, referralIds) };
+}
+
+/** How many of these referrals have a reminder row in the notification database. */
+async function remindersQueued(stack: RunningStack, referralIds: string[]): Promise<number> {
   const [row] = await queryDatabase<{ n: number }>(
     stack.databases.notification,
     'SELECT count(DISTINCT referral_id)::int AS n FROM notification WHERE reminder_offset IS NOT NULL AND referral_id = ANY($1)',
     [referralIds],
   );
-  return { encounters: ids.length, decided: ids.filter((id) => seen.decided.has(id)).length, scheduled: referralIds.filter((r) => seen.scheduled.has(r)).length, reminders: row.n };
+  return row.n;
 }
 
-/** Offers `rate` encounters/s for `seconds` (ticks of 100 ms); returns the encounter ids. */
-async function offer(producer: Producer, rate: number, seconds: number): Promise<string[]> {
-  const ids: string[] = [];
-  const sends: Promise<void>[] = [];
-  const start = Date.now();
-  const total = Math.round(rate * seconds);
-  let produced = 0;
-  while (produced < total) {
-    const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate) + 1);
-    if (due > produced) {
-      const batch = Array.from({ length: due - produced }, newEncounter);
-      produced = due;
-      for (const e of batch) ids.push(e.encounterId);
-      sends.push(produceBatch(producer, batch));
-    }
-    await sleep(10);
-  }
-  await Promise.all(sends);
-  return ids;
+/** Offers `rate` encounters/s for `seconds`; returns the encounter ids. */
+function offer(producer: Producer, rate: number, seconds: number): Promise<string[]> {
+  return offerAtRate(rate, Math.round(rate * seconds), (batch) => produceBatch(producer, batch));
 }
 
 function decisionStats(ids: string[]) {

@@ -1,11 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TOPICS } from '@ddp/contracts';
 import { createKafka } from '@ddp/platform';
 import { queryDatabase, REPO_ROOT, SERVICE_NAMES, sleep, TEST_BROKERS, testProducer } from '@ddp/testing';
 import type { ServiceName } from '@ddp/testing';
-import { cpuSnapshot, newEncounter, startBenchStack } from './bench-stack';
+import { cpuSnapshot, offerAtRate, sendEncounters, startBenchStack } from './bench-stack';
 import type { WireCounts } from './wire-counter';
 
 /**
@@ -163,19 +162,6 @@ async function reminderRows(stack: Stack): Promise<number> {
   return row.n;
 }
 
-async function offer(producer: Awaited<ReturnType<typeof testProducer>>, rate: number, count: number): Promise<void> {
-  const start = Date.now();
-  for (let sent = 0; sent < count; ) {
-    const due = Math.min(count, Math.floor(((Date.now() - start) / 1000) * rate) + 1);
-    if (due > sent) {
-      const batch = Array.from({ length: due - sent }, newEncounter);
-      sent = due;
-      await producer.send({ topic: TOPICS.policeEncounters, acks: -1, messages: batch.map((e) => ({ key: e.encounterId, value: JSON.stringify(e) })) });
-    }
-    await sleep(5);
-  }
-}
-
 async function main() {
   mkdirSync(COUNT_DIR, { recursive: true });
   process.env.WIRE_COUNT_DIR = COUNT_DIR;
@@ -186,7 +172,7 @@ async function main() {
   const producer = await testProducer(createKafka(TEST_BROKERS, 'bench-work-producer'));
   try {
     // Warm-up: cold code, query plans, the providers' slot days.
-    await offer(producer, RATE, Math.max(20, Math.round(COUNT / 4)));
+    await offerAtRate(RATE, Math.max(20, Math.round(COUNT / 4)), (batch) => sendEncounters(producer, batch));
     await untilIdle(stack, 100);
     const idleFrom = await snapshot(stack);
     await sleep(IDLE_SECONDS * 1000);
@@ -196,7 +182,7 @@ async function main() {
 
     const remindersBefore = await reminderRows(stack);
     const from = await snapshot(stack, true);
-    await offer(producer, RATE, COUNT);
+    await offerAtRate(RATE, COUNT, (batch) => sendEncounters(producer, batch));
     await untilIdle(stack, idleTrips);
     await sleep(1000); // backends report their table counts within about a second
     const to = await snapshot(stack, true);
