@@ -9,8 +9,11 @@ describe('clocks', () => {
   });
 
   it('a controllable clock can be set, advanced and frozen, and tells listeners', async () => {
-    const clock = new ControllableClock(new Date('2026-03-01T21:40:00Z'));
-    clock.freeze();
+    const start = new Date('2026-03-01T21:40:00Z');
+    const clock = new ControllableClock(start);
+    // Frozen at the instant set: freeze() alone would take the clock's flowing time, which a
+    // millisecond tick between the two lines moves to 21:40:00.001 (seen once in CI).
+    clock.freeze(start);
     expect(clock.now().toISOString()).toBe('2026-03-01T21:40:00.000Z');
     clock.advance(26 * 3600_000);
     expect(clock.now().toISOString()).toBe('2026-03-02T23:40:00.000Z');
