@@ -9,8 +9,15 @@ export interface NotifyRequest {
   personalisation: Record<string, string>;
   reference?: string;
   status: number;
+  /** Notify's error name when refused, e.g. RateLimitError or TooManyRequestsError (both 429). */
+  error?: string;
   notificationId?: string;
+  /** When it arrived (ms since epoch, this process's clock). */
+  receivedAt: number;
 }
+
+/** An answer: a status (429 is RateLimitError, Notify's per-minute limit), or a status with Notify's error name. */
+export type NotifyAnswer = number | { status: number; error: string };
 
 export interface LocalNotifyApi {
   url: string;
@@ -20,8 +27,8 @@ export interface LocalNotifyApi {
   requests: NotifyRequest[];
   /** Requests that were accepted (201). */
   sent(type?: 'sms' | 'email'): NotifyRequest[];
-  /** Decide the answer per request (default 201); e.g. () => 500 while testing retries. */
-  respondWith(decide: ((req: NotifyRequest, index: number) => number) | null): void;
+  /** Decide the answer per request (default 201); e.g. () => 500 while testing retries, or { status: 429, error: 'TooManyRequestsError' } for the daily limit. */
+  respondWith(decide: ((req: NotifyRequest, index: number) => NotifyAnswer) | null): void;
   stop(): Promise<void>;
 }
 
@@ -52,7 +59,7 @@ export async function startLocalNotifyApi(): Promise<LocalNotifyApi> {
   const secret = randomUUID();
   const apiKey = `ddp_test-${serviceId}-${secret}`;
   const requests: NotifyRequest[] = [];
-  let decide: ((req: NotifyRequest, index: number) => number) | null = null;
+  let decide: ((req: NotifyRequest, index: number) => NotifyAnswer) | null = null;
 
   const http = await listenOnLoopback((req, res, body) => {
     const type = req.url === '/v2/notifications/sms' ? 'sms' : req.url === '/v2/notifications/email' ? 'email' : null;
@@ -65,13 +72,14 @@ export async function startLocalNotifyApi(): Promise<LocalNotifyApi> {
     if (!json.template_id || !to) {
       return sendJson(res, 400, { status_code: 400, errors: [{ error: 'ValidationError', message: `${type === 'sms' ? 'phone_number' : 'email_address'} is a required property` }] });
     }
-    const request: NotifyRequest = { type, templateId: json.template_id, to, personalisation: json.personalisation ?? {}, reference: json.reference, status: 201 };
-    request.status = decide ? decide(request, requests.length) : 201;
+    const request: NotifyRequest = { type, templateId: json.template_id, to, personalisation: json.personalisation ?? {}, reference: json.reference, status: 201, receivedAt: Date.now() };
+    const answer = decide ? decide(request, requests.length) : 201;
+    request.status = typeof answer === 'number' ? answer : answer.status;
     requests.push(request);
     if (request.status >= 400) {
-      const error = request.status === 429 ? 'RateLimitError' : request.status >= 500 ? 'Exception' : 'BadRequestError';
+      request.error = typeof answer === 'object' ? answer.error : request.status === 429 ? 'RateLimitError' : request.status >= 500 ? 'Exception' : 'BadRequestError';
       // Like some of Notify's own messages, this one quotes the recipient: callers must not log it raw.
-      return sendJson(res, request.status, { status_code: request.status, errors: [{ error, message: `${to} refused by the test server (${request.status})` }] });
+      return sendJson(res, request.status, { status_code: request.status, errors: [{ error: request.error, message: `${to} refused by the test server (${request.status})` }] });
     }
     request.notificationId = randomUUID();
     const content = type === 'sms'

@@ -1,6 +1,7 @@
 import { ConfigError, ServiceConfig, loadConfig } from '@ddp/platform';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { parseDeliveryRateLimits, type DeliveryRateLimits } from './channels/delivery-rate-limits';
 import { parseQuietHours } from './preferences/quiet-hours';
 import { parseReminderOffsets } from './planning/reminder-offsets';
 
@@ -46,6 +47,13 @@ export class NotificationConfig extends ServiceConfig {
   /** First retry delay; it doubles on each attempt (exponential backoff). */
   @Transform(toInt) @IsInt() @Min(1) @Max(3_600_000) DELIVERY_BACKOFF_MS = 10_000;
 
+  /**
+   * How fast each channel may send, e.g. `sms:1500/min,webhook:20/s` (`channel:off` for no
+   * limit). Unnamed channels keep their default: those sent through GOV.UK Notify share its
+   * 3,000 requests a minute; SMTP e-mail and webhooks have none. See channels/delivery-rate-limits.ts.
+   */
+  @IsString() DELIVERY_RATE_LIMITS = '';
+
   /** Jobs each channel worker runs at once. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100) DELIVERY_CONCURRENCY = 5;
 
@@ -79,11 +87,18 @@ export function loadNotificationConfig(env: Record<string, string | undefined> =
   };
   check('REMINDER_OFFSETS', () => parseReminderOffsets(config.REMINDER_OFFSETS));
   check('QUIET_HOURS', () => parseQuietHours(config.QUIET_HOURS));
+  check('DELIVERY_RATE_LIMITS', () => deliveryRateLimits(config));
   if (config.EMAIL_CHANNEL === 'notify' && !config.NOTIFY_API_KEY) problems.push('NOTIFY_API_KEY (missing): EMAIL_CHANNEL=notify needs a GOV.UK Notify API key');
   if (config.EMAIL_CHANNEL === 'notify' && !config.NOTIFY_EMAIL_TEMPLATE_ID) problems.push('NOTIFY_EMAIL_TEMPLATE_ID (missing): EMAIL_CHANNEL=notify needs the Notify e-mail template id');
   if (config.NOTIFY_API_KEY && !config.NOTIFY_SMS_TEMPLATE_ID) problems.push('NOTIFY_SMS_TEMPLATE_ID (missing): SMS through Notify needs the Notify SMS template id');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** Each channel's sending limit: DELIVERY_RATE_LIMITS over the defaults (Notify's limit for the channels that use it). */
+export function deliveryRateLimits(config: NotificationConfig): DeliveryRateLimits {
+  const throughNotify = [...(smsAvailable(config) ? (['sms'] as const) : []), ...(config.EMAIL_CHANNEL === 'notify' ? (['email'] as const) : [])];
+  return parseDeliveryRateLimits(config.DELIVERY_RATE_LIMITS, throughNotify);
 }
 
 /** SMS can go only through GOV.UK Notify. */

@@ -41,6 +41,8 @@ describe('notification service: GOV.UK Notify for e-mail, configuration, and fai
       DELIVERY_MAX_ATTEMPTS: '4',
       DELIVERY_BACKOFF_MS: '100',
       DISPATCH_POLL_MS: '50',
+      // E-mail paced at 10 a second (SMS keeps its default, Notify's limit shared with e-mail).
+      DELIVERY_RATE_LIMITS: 'email:10/s',
     });
     tap = await EventTap.start([TOPICS.notification]);
     producer = await testProducer();
@@ -175,5 +177,63 @@ describe('notification service: GOV.UK Notify for e-mail, configuration, and fai
     expect(hook.signatureValid).toBe(true);
     expect(hook.json.message).toBe('Attendance not recorded for the course session 2 of referral PQRS-6789 on Friday 20 November 2026 at 6:00pm.');
     expect(hook.json.data).toMatchObject({ appointmentId: `s-${second}`, overdueSince: '2026-11-21T08:00:00Z' });
+  });
+
+  const missed = (referralId: string) =>
+    publish(AssessmentMissed, { referralId, appointmentId: `appt-${referralId}`, deadline: new Date().toISOString(), detectedBy: 'deadline', providerId: 'slough-youth-substance-misuse-service' });
+
+  it('sends e-mail no faster than its configured limit (10 a second)', async () => {
+    const ids = Array.from({ length: 31 }, () => aPerson());
+    await Promise.all(ids.map(missed));
+    const references = new Set(ids.map((id) => `assessment-missed:appt-${id}:person`));
+    const arrivals = () => notify.sent('email').filter((r) => references.has(r.reference ?? '')).map((r) => r.receivedAt);
+    await waitUntil(() => arrivals().length === 31 || undefined, "the persons' 31 e-mails", 30_000);
+    // BullMQ counts in fixed windows of a second: 31 e-mails need four of them (more when the
+    // officers' notices take e-mail turns too), so at least two whole windows lie between the
+    // first and the last. Unlimited, they all went within ~0.3 s.
+    const times = arrivals().sort((a, b) => a - b);
+    expect(times[30] - times[0]).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it('waits when Notify says too many requests a minute (429 RateLimitError), spending no attempt, and sends afterwards', async () => {
+    const referralId = aPerson();
+    const reference = `assessment-missed:appt-${referralId}:person`;
+    // More refusals than DELIVERY_MAX_ATTEMPTS (4): counted as attempts, they would fail the notice.
+    let refused = 0;
+    notify.respondWith((r) => (r.reference === reference && refused++ < 5 ? 429 : 201));
+    try {
+      await missed(referralId);
+      await waitUntil(async () => (await lineOf(referralId, reference))?.status === 'sent', 'the e-mail sent once Notify accepts', 30_000);
+    } finally {
+      notify.respondWith(null);
+    }
+    const tries = notify.requests.filter((r) => r.reference === reference);
+    expect(tries.map((r) => r.error ?? r.status)).toEqual(['RateLimitError', 'RateLimitError', 'RateLimitError', 'RateLimitError', 'RateLimitError', 201]);
+    // Each refusal paused the e-mail queue for a second (Notify refills 50 requests a second).
+    for (let i = 1; i < tries.length; i++) expect(tries[i].receivedAt - tries[i - 1].receivedAt).toBeGreaterThanOrEqual(950);
+    const detail = (await getJson(`${service.url}/v1/notifications/${encodeURIComponent(reference)}`)).body;
+    expect(detail).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(detail.history).toEqual([expect.objectContaining({ outcome: 'sent', error: null })]);
+  });
+
+  it("stops SMS for 15 minutes at Notify's daily limit (429 TooManyRequestsError), failing nothing", async () => {
+    const referralId = aPerson({ phone: '+447700900123' });
+    await fetch(`${service.url}/v1/preferences/${referralId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'sms' }) });
+    const reference = `assessment-missed:appt-${referralId}:person`;
+    notify.respondWith((r) => (r.reference === reference ? { status: 429, error: 'TooManyRequestsError' } : 201));
+    const sms = service.app.get(DeliveryQueues).queue('sms');
+    try {
+      await missed(referralId);
+      await waitUntil(() => notify.requests.find((r) => r.reference === reference), 'the SMS refused for the day');
+      const job = await waitUntil(async () => ((await sms.getJobState(reference)) === 'delayed' ? sms.getJob(reference) : undefined), 'the SMS waiting');
+      // The notice waits a quarter of an hour, and so does every SMS behind it (the queue's rate limit).
+      expect(job!.timestamp + job!.delay - Date.now()).toBeGreaterThan(14 * 60_000);
+      expect(job!.attemptsMade).toBe(0);
+      expect(await sms.getRateLimitTtl()).toBeGreaterThan(14 * 60_000);
+      expect(await lineOf(referralId, reference)).toMatchObject({ status: 'queued', attempts: 0 });
+    } finally {
+      notify.respondWith(null);
+      await sms.removeRateLimitKey();
+    }
   });
 });

@@ -1,7 +1,16 @@
 import { NotifyClient } from 'notifications-node-client';
 import type { Channel } from '../templates/catalogue';
 import type { ChannelAdapter, DeliveryReceipt, OutgoingMessage } from './channel-adapter';
-import { isRetryableStatus, permanentFailure, transientFailure } from './delivery-error';
+import { ChannelBusy, isRetryableStatus, permanentFailure, transientFailure } from './delivery-error';
+
+/*
+ * Notify answers 429 in two cases (GOV.UK Notify API documentation, "Rate limits" and
+ * "Daily limits"): `RateLimitError`, more than 3,000 requests a minute, which refills at 50 a
+ * second, so a second's wait is enough; `TooManyRequestsError`, the service's daily limit
+ * for that kind of message, which lifts only the next day: we look again every 15 minutes.
+ */
+const RATE_LIMIT_WAIT_MS = 1_000;
+const DAILY_LIMIT_WAIT_MS = 15 * 60_000;
 
 export interface NotifySettings {
   apiKey: string;
@@ -46,6 +55,10 @@ export class NotifyAdapter implements ChannelAdapter {
       if (e.response) {
         const detail = (e.response.data?.errors ?? []).map((x) => `${x.error ?? ''} ${x.message ?? ''}`.trim()).join('; ');
         const text = `GOV.UK Notify answered HTTP ${e.response.status}${detail ? `: ${detail}` : ''}`.slice(0, 400);
+        if (e.response.status === 429) {
+          const daily = (e.response.data?.errors ?? []).some((x) => x.error === 'TooManyRequestsError');
+          throw new ChannelBusy(text, daily ? DAILY_LIMIT_WAIT_MS : RATE_LIMIT_WAIT_MS);
+        }
         throw isRetryableStatus(e.response.status) ? transientFailure(text, 'notify-unavailable') : permanentFailure(text, 'notify-refused');
       }
       throw transientFailure(`GOV.UK Notify unreachable (${e.code ?? e.message ?? 'error'})`, 'notify-unavailable');

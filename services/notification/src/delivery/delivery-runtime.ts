@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { Clock, JsonLogger, RedisLossWatch, SERVICE_CONFIG, createJobWorker, promoteDueJobsWhenClockMoves } from '@ddp/platform';
 import type { Worker } from 'bullmq';
 import { CHANNEL_ADAPTERS, type ChannelAdapters } from '../channels/channel-adapter';
-import type { NotificationConfig } from '../notification.config';
+import { deliveryRateLimits, type NotificationConfig } from '../notification.config';
 import { CHANNELS } from '../templates/catalogue';
 import { DeliveryProcessor } from './delivery.processor';
 import { DeliveryQueues, queueName, type DeliveryJobData } from './delivery-queues';
@@ -35,11 +35,15 @@ export class DeliveryRuntime implements OnApplicationBootstrap, OnModuleDestroy 
   async onApplicationBootstrap(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.workers = CHANNELS.map((channel) =>
-      createJobWorker<DeliveryJobData, string>(queueName(channel), (job, token) => this.processor.process(channel, job, token), this.config, this.logger, 'DeliveryRuntime', {
+    const limits = deliveryRateLimits(this.config);
+    this.workers = CHANNELS.map((channel) => {
+      const limit = limits[channel];
+      return createJobWorker<DeliveryJobData, string>(queueName(channel), (job, token) => this.processor.process(channel, job, token), this.config, this.logger, 'DeliveryRuntime', {
         concurrency: this.config.DELIVERY_CONCURRENCY,
-      }),
-    );
+        // Shared through Redis: the limit holds across replicas. Only a worker with a limiter obeys a pause (queue.rateLimit).
+        ...(limit ? { limiter: { max: limit.max, duration: limit.durationMs } } : {}),
+      });
+    });
     promoteDueJobsWhenClockMoves(this.clock, this.queues.all());
     this.redisLossWatch.register('notification deliveries', () => this.dispatcher.resync());
     await this.dispatcher.start();

@@ -5,7 +5,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { CHANNEL_ADAPTERS, type ChannelAdapters, type OutgoingMessage } from '../channels/channel-adapter';
-import { DeliveryError } from '../channels/delivery-error';
+import { ChannelBusy, DeliveryError } from '../channels/delivery-error';
 import { FINAL_STATUSES, NotificationEntity } from '../deliveries/notification.entity';
 import type { NotificationConfig } from '../notification.config';
 import type { Preference } from '../preferences/preferences.service';
@@ -15,7 +15,7 @@ import { RecipientDirectory } from '../recipients/recipient-directory';
 import type { Channel } from '../templates/catalogue';
 import { messageVariables } from '../templates/message-variables';
 import { TemplateError, TemplateStore } from '../templates/template-renderer';
-import type { DeliveryJobData } from './delivery-queues';
+import { DeliveryQueues, type DeliveryJobData } from './delivery-queues';
 import { RecipientResolver, type Resolution } from './recipient-resolver';
 
 export const TEMPLATE_STORE = Symbol('TEMPLATE_STORE');
@@ -40,6 +40,8 @@ export class DeliveryProcessor {
    */
   private readonly loads = new CoalescingQueue<string, Loaded | null>((ids) => this.loadMany(ids), { maxBatch: 100, maxInFlight: 2, gatherMs: GATHER_MS });
   private readonly results = new CoalescingQueue<Settlement, number>((items) => this.settleMany(items), { maxBatch: 100, maxInFlight: 2, gatherMs: GATHER_MS });
+  /** Until when each channel was last said to be paused (one log line per pause, not one per notice). */
+  private readonly pausedUntil = new Map<Channel, number>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -51,6 +53,7 @@ export class DeliveryProcessor {
     @Inject(RecipientDirectory) private readonly directory: RecipientDirectory,
     @Inject(CHANNEL_ADAPTERS) private readonly adapters: ChannelAdapters,
     @Inject(TEMPLATE_STORE) private readonly templates: TemplateStore,
+    @Inject(DeliveryQueues) private readonly queues: DeliveryQueues,
   ) {
     this.quietHours = parseQuietHours(config.QUIET_HOURS);
   }
@@ -101,6 +104,7 @@ export class DeliveryProcessor {
       return 'sent';
     } catch (error) {
       if (error instanceof DelayedError) throw error;
+      if (error instanceof ChannelBusy) return await this.waitForChannel(channel, row, job, token, error, personal);
       await this.recordFailure(row, job, error, personal, destination, Math.round(performance.now() - started));
       throw isPermanent(error) ? new UnrecoverableError(safeText(error, personal)) : new Error(safeText(error, personal));
     }
@@ -142,6 +146,24 @@ export class DeliveryProcessor {
     // Redis counts real milliseconds: the delay is measured on the service clock.
     await job.moveToDelayed(Date.now() + Math.max(0, until.getTime() - now.getTime()), token);
     this.logger.log({ msg: 'SMS held for quiet hours', notificationId: row.id, until: until.toISOString() }, 'DeliveryProcessor');
+    throw new DelayedError();
+  }
+
+  /**
+   * The channel asked us to slow down: this notice waits without spending an attempt, and the
+   * channel's queue pauses as long (BullMQ's rate limit, shared by every replica through
+   * Redis), so the notices behind it wait instead of each being refused in turn.
+   */
+  private async waitForChannel(channel: Channel, row: NotificationEntity, job: Job<DeliveryJobData>, token: string | undefined, busy: ChannelBusy, personal: string[]): Promise<never> {
+    const until = Date.now() + busy.retryAfterMs;
+    await this.queues.queue(channel).rateLimit(busy.retryAfterMs);
+    await job.moveToDelayed(until, token);
+    if ((this.pausedUntil.get(channel) ?? 0) < until - busy.retryAfterMs / 2) {
+      this.pausedUntil.set(channel, until);
+      const log = { msg: `${channel} paused: the channel asked us to slow down`, channel, notificationId: row.id, forMs: busy.retryAfterMs, reason: safeText(busy, personal) };
+      if (busy.retryAfterMs >= 60_000) this.logger.error(log, 'DeliveryProcessor');
+      else this.logger.warn(log, 'DeliveryProcessor');
+    }
     throw new DelayedError();
   }
 
@@ -304,6 +326,6 @@ function isPermanent(error: unknown): boolean {
 
 /** Error text for the log and the events: bounded, with addresses and numbers masked. */
 function safeText(error: unknown, knownValues: string[]): string {
-  const text = error instanceof DeliveryError || error instanceof TemplateError ? error.message : describeError(error);
+  const text = error instanceof DeliveryError || error instanceof TemplateError || error instanceof ChannelBusy ? error.message : describeError(error);
   return scrubPersonalData(text, knownValues).slice(0, 500) || 'unknown error';
 }
