@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Encounter } from '@ddp/contracts';
 import { TOPICS } from '@ddp/contracts';
-import { anEncounter, SERVICE_NAMES, sleep, startLocalSmtpServer, startLocalWebhookReceiver, startStack } from '@ddp/testing';
+import { anEncounter, queryDatabase, SERVICE_NAMES, sleep, startLocalSmtpServer, startLocalWebhookReceiver, startStack } from '@ddp/testing';
 import type { RunningStack, ServiceName } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
 
 /** What `npm run bench` and `npm run bench:work` share: the stack as they run it, its clock, its encounters, and CPU from /proc. */
 
@@ -12,10 +13,14 @@ const AREAS = ['west-berkshire', 'reading', 'wokingham', 'bracknell-forest', 'wi
 /**
  * Provider capacity for the measured phases (a real provider-scheduling option, see
  * PROVIDER_BOOKING_OVERRIDES): enough assessors per slot and referrals a week that every
- * referral at the fixed rate can be booked, so encounter → AssessmentScheduled rests on
- * all of them rather than the first few dozen. BENCH_PROVIDER_OVERRIDES='' keeps the defaults.
+ * referral of the run can be booked, so encounter → AssessmentScheduled rests on all of
+ * them rather than the first few dozen. Bookings must fall the next day (the schemes'
+ * assessment deadline): at 1,000 assessors a slot that day held 21,000, which the run passed
+ * during its 800/s step, so that step's referrals were escalated (no slot in time) instead of
+ * booked and the step failed for want of slots, not speed; hence 100,000.
+ * BENCH_PROVIDER_OVERRIDES='' keeps the defaults.
  */
-export const PROVIDER_OVERRIDES = process.env.BENCH_PROVIDER_OVERRIDES ?? '{"*":{"assessorsPerSlot":1000,"weeklyCapacity":1000000}}';
+export const PROVIDER_OVERRIDES = process.env.BENCH_PROVIDER_OVERRIDES ?? '{"*":{"assessorsPerSlot":100000,"weeklyCapacity":100000000}}';
 
 /**
  * The services run on a clock set to the coming Monday 18:00 UTC, flowing in real time
@@ -90,7 +95,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       ? { CLOCK_MODE: 'controllable', CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS), LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' }
       : { CLOCK_MODE: 'system', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '250' },
     env: {
-      notification: { SMTP_URL: smtp.url },
+      notification: { SMTP_URL: smtp.url, ...(process.env.BENCH_DELIVERY_RATE_LIMITS ? { DELIVERY_RATE_LIMITS: process.env.BENCH_DELIVERY_RATE_LIMITS } : {}) },
       ...(PROVIDER_OVERRIDES ? { 'provider-scheduling': { PROVIDER_BOOKING_OVERRIDES: PROVIDER_OVERRIDES } } : {}),
     },
   });
@@ -113,6 +118,48 @@ export async function startBenchStack(): Promise<BenchStack> {
       await stack.stop();
       await smtp.stop();
       await hooks.stop();
+    },
+  };
+}
+
+const VACUUM_SECONDS = Number(process.env.BENCH_VACUUM_SECONDS ?? 15);
+
+/**
+ * Autovacuum's stand-in. This machine's PostgreSQL runs with autovacuum off (`SHOW autovacuum`);
+ * a deployment's has it on, the default, and it analyzes and vacuums tables as they grow.
+ * Without it the service tables have no statistics for the whole run, and Postgres plans the
+ * batched lookups (`referral_id = ANY($1)`) as sequential scans whose cost grows with each table:
+ * measured on 2026-12-04, the full bench read ~49 million rows by sequential scan (referral_timeline
+ * 20.9 M, referral_case 19.4 M) and the notification service fell behind at 800/s. So when the
+ * server's autovacuum is off, the bench runs VACUUM ANALYZE on every service database every
+ * BENCH_VACUUM_SECONDS (15; 0: never) itself, and its CPU counts as Postgres's, as autovacuum's would.
+ */
+export async function startAutovacuumStandIn(stack: RunningStack): Promise<{ active: boolean; passes(): number; stop(): Promise<void> }> {
+  const [setting] = await queryDatabase<{ autovacuum: string }>(stack.databases.referral, 'SHOW autovacuum');
+  if (setting.autovacuum === 'on' || VACUUM_SECONDS <= 0) return { active: false, passes: () => 0, stop: async () => undefined };
+  // One connection per database for the whole run: a backend that exits takes its CPU time out of /proc (and of coresUsed).
+  const clients = await Promise.all(SERVICE_NAMES.map(async (s) => {
+    const client = new Client({ connectionString: stack.databases[s] });
+    await client.connect();
+    return client;
+  }));
+  let passes = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      for (let waited = 0; waited < VACUUM_SECONDS * 1000 && !stopped; waited += 250) await sleep(250);
+      if (stopped) break;
+      for (const client of clients) await client.query('VACUUM (ANALYZE)').catch(() => undefined);
+      passes++;
+    }
+  })();
+  return {
+    active: true,
+    passes: () => passes,
+    async stop() {
+      stopped = true;
+      await loop;
+      await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
     },
   };
 }

@@ -7,7 +7,7 @@ import { createKafka } from '@ddp/platform';
 import { queryDatabase, SERVICE_NAMES, sleep, TEST_BROKERS, testProducer } from '@ddp/testing';
 import type { RunningStack, ServiceName } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
-import { CLOCK_OFFSET_MS, cpuSnapshot, newEncounter, offerAtRate, PROVIDER_OVERRIDES, sendEncounters, serviceNow, startBenchStack } from './bench-stack';
+import { CLOCK_OFFSET_MS, cpuSnapshot, newEncounter, offerAtRate, PROVIDER_OVERRIDES, sendEncounters, serviceNow, startAutovacuumStandIn, startBenchStack } from './bench-stack';
 import { postgresStepCommitRate } from './postgres-baseline';
 
 /**
@@ -25,7 +25,9 @@ const BURST = Number(process.env.BENCH_BURST ?? 2000);
 const HTTP_COUNT = Number(process.env.BENCH_HTTP ?? 600);
 const HTTP_CLIENTS = 20;
 /** Offered rates of the sustained-maximum phase (8 s each); BENCH_SUSTAINED_RATES='' skips it (e.g. for a profile). */
-const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATES ?? '50,100,150,250,400,500,600,800,1000').split(',').filter(Boolean).map(Number);
+const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATES ?? '50,100,150,250,400,500,600,800,1000,1200,1500').split(',').filter(Boolean).map(Number);
+/** A longer hold after the steps, `rate:seconds` (8-s steps show a rate can be reached, not kept); '' skips it. */
+const SOAK = (process.env.BENCH_SOAK ?? '1000:30').split(':').filter(Boolean).map(Number);
 interface Seen {
   /** encounterId → when we produced / posted it (ms). */
   sentAt: Map<string, number>;
@@ -140,7 +142,14 @@ async function progress(stack: RunningStack, ids: string[]) {
     const d = seen.decided.get(id);
     return d?.type === 'ReferralCreated' ? [d.referralId] : [];
   });
-  return { encounters: ids.length, decided: ids.filter((id) => seen.decided.has(id)).length, scheduled: referralIds.filter((r) => seen.scheduled.has(r)).length, reminders: await remindersQueued(stack, referralIds) };
+  return {
+    encounters: ids.length,
+    decided: ids.filter((id) => seen.decided.has(id)).length,
+    scheduled: referralIds.filter((r) => seen.scheduled.get(r)?.type === 'AssessmentScheduled').length,
+    // Escalated: no slot before the deadline. Any here means the step measured a lack of slots, not speed.
+    escalated: referralIds.filter((r) => seen.scheduled.get(r)?.type === 'AssessmentEscalated').length,
+    reminders: await remindersQueued(stack, referralIds),
+  };
 }
 
 /** How many of these referrals have a reminder row in the notification database. */
@@ -307,6 +316,7 @@ async function main() {
   console.log('[bench] starting the stack');
   const bench = await startBenchStack();
   const { stack, smtp, hooks } = bench;
+  const vacuum = await startAutovacuumStandIn(stack);
   const rss = startRssSampler(stack);
   const collector = await startCollector();
   const producer = await testProducer(createKafka(TEST_BROKERS, 'bench-producer'));
@@ -377,16 +387,39 @@ async function main() {
     results.http = { clients: HTTP_CLIENTS, encounters: HTTP_COUNT, seconds: http.elapsed, encountersPerSecond: Math.round(HTTP_COUNT / http.elapsed), statuses: http.statuses, responseMs: http.responseMs, encounterToReferralCreatedMs: hs.latencyMs, created: hs.created, declined: hs.declined };
     console.log('[bench] http', results.http);
 
-    // 4. Sustained maximum end to end: the highest offered rate (8 s each) whose backlog
+    // 4. Soak: one rate held for longer (default 1,000/s for 30 s; the steps below show a rate can
+    // be reached, not kept), with the notices of the phases before still going out; drained within
+    // the same 3 s as a step, hops measured over it.
+    if (SOAK.length === 2) {
+      const [rate, seconds] = SOAK;
+      const cpuBefore = cpuSnapshot(stack);
+      const ids = await offer(producer, rate, seconds);
+      const end = Date.now();
+      const ok = await drainToReminders(stack, ids, 3000);
+      const drainSeconds = ok ? (Date.now() - end) / 1000 : null;
+      const done = await progress(stack, ids);
+      if (!ok) await drain(ids, 120000, true);
+      const hops = await hopStats(stack, ids);
+      results.soak = {
+        rate, seconds, drained: ok, drainSeconds, doneAtDeadline: done,
+        encounterToAssessmentScheduledMs: hops.encounterToAssessmentScheduledMs, encounterToReminderQueuedMs: hops.encounterToReminderQueuedMs,
+        coresUsed: cpuUsedSince(cpuBefore, stack, (Date.now() - end) / 1000 + seconds),
+      };
+      console.log('[bench] soak', JSON.stringify(results.soak));
+    }
+
+    // 5. Sustained maximum end to end: the highest offered rate (8 s each) whose backlog
     // (decision, scheduling event and reminder row for every encounter) drains within 3 s after it ends.
-    const steps: Array<{ rate: number; drained: boolean; drainSeconds: number | null; doneAtDeadline?: Awaited<ReturnType<typeof progress>> }> = [];
+    const steps: Array<{ rate: number; drained: boolean; drainSeconds: number | null; escalated: number; doneAtDeadline?: Awaited<ReturnType<typeof progress>> }> = [];
     let sustained = 0;
     for (const rate of SUSTAINED_RATES) {
-      if (Date.now() - t0 > 360_000) break;
+      if (Date.now() - t0 > 420_000) break;
       const ids = await offer(producer, rate, 8);
       const end = Date.now();
       const ok = await drainToReminders(stack, ids, 3000);
-      steps.push({ rate, drained: ok, drainSeconds: ok ? (Date.now() - end) / 1000 : null, ...(ok ? {} : { doneAtDeadline: await progress(stack, ids) }) });
+      const drainSeconds = ok ? (Date.now() - end) / 1000 : null;
+      const done = await progress(stack, ids);
+      steps.push({ rate, drained: ok, drainSeconds, escalated: done.escalated, ...(ok ? {} : { doneAtDeadline: done }) });
       console.log('[bench] step', JSON.stringify(steps[steps.length - 1]));
       if (!ok) {
         await drain(ids, 60000, true);
@@ -395,7 +428,10 @@ async function main() {
       sustained = rate;
     }
     results.sustained = { steps, maxDrainedRatePerSecond: sustained, ratioOfPostgresBaseline: +(sustained / baseline.commitsPerSecond).toFixed(3) };
+
   } finally {
+    await vacuum.stop();
+    results.autovacuumStandIn = vacuum.active ? { everySeconds: Number(process.env.BENCH_VACUUM_SECONDS ?? 15), passes: vacuum.passes() } : 'not needed (autovacuum on) or off';
     rss.stop();
     results.maxRssMB = rss.max;
     await producer.disconnect().catch(() => undefined);
@@ -427,6 +463,8 @@ function printTable(r: Record<string, unknown>) {
     ['  AssessmentScheduled→reminder queued p50/p99', ms(x.kafkaFixedRate?.hops?.assessmentScheduledToReminderQueuedMs)],
     ['  scheduled / escalated / reminders', `${x.kafkaFixedRate?.hops?.assessmentScheduled} / ${x.kafkaFixedRate?.hops?.assessmentEscalated} / ${x.kafkaFixedRate?.hops?.remindersQueued}`],
     ['Sustained max end to end (drains ≤3 s)', `${x.sustained?.maxDrainedRatePerSecond}/s (${x.sustained?.ratioOfPostgresBaseline} × baseline)`],
+    [`Soak ${x.soak?.rate}/s for ${x.soak?.seconds} s: drained after`, x.soak ? (x.soak.drained ? `${x.soak.drainSeconds} s` : `not within 3 s (${JSON.stringify(x.soak.doneAtDeadline)})`) : 'skipped'],
+    ['  encounter→AssessmentScheduled p50/p99 during it', ms(x.soak?.encounterToAssessmentScheduledMs)],
     ['Max RSS MB', Object.entries(x.maxRssMB ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(58)} ${v}`);

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from './clock/clock';
 import { ConfigError, type ServiceConfig } from './config/service-config';
 import { ConsumerRegistry } from './consumer-registry';
-import { ensureDatabase, runMigrations } from './database/database';
+import { checkServerMaintenance, ensureDatabase, runMigrations } from './database/database';
 import { createValidationPipe } from './http/validation';
 import { EventConsumerServer, type Subscription } from './kafka/event-consumer.server';
 import { ensureTopics } from './kafka/topics';
@@ -55,6 +55,8 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     const applied = await runMigrations(app.get(DataSource));
     if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Bootstrap');
   }
+  const maintenance = await checkServerMaintenance(app.get(DataSource)).catch(() => null);
+  if (maintenance) logger.warn({ msg: maintenance }, 'Bootstrap');
   await ensureTopics(app.get<Kafka>(KAFKA));
 
   if (definition.openApi) {

@@ -1,6 +1,6 @@
 import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { resetDatabase, testDatabaseUrl } from '@ddp/testing';
-import { ensureDatabase } from './database';
+import { checkServerMaintenance, ensureDatabase } from './database';
 import { entityRowsInsert, writeTogether } from './write-together';
 
 @Entity('gadget')
@@ -69,5 +69,12 @@ describe('writeTogether (real Postgres)', () => {
     ]);
     expect(counts).toEqual([2, 0]);
     expect(await dataSource.query('SELECT id, code FROM parent WHERE id IN (1, 2) ORDER BY id')).toEqual([{ id: 1, code: 'a2' }, { id: 2, code: "b'2" }]);
+  });
+
+  it('reads the server maintenance settings for the start-up warning (a warning exactly when autovacuum is off here)', async () => {
+    const [{ autovacuum }] = await dataSource.query('SHOW autovacuum');
+    const warning = await checkServerMaintenance(dataSource);
+    if (autovacuum === 'on') expect(warning).toBeNull();
+    else expect(warning).toMatch(/^PostgreSQL has autovacuum (and track_counts )?off:/);
   });
 });
