@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEAD_LETTER_TOPICS, TOPICS } from '@ddp/contracts';
-import { EventTap, anEncounter, getJson, postJson, produceJson, sleep, startStack, testProducer, type RunningStack } from '@ddp/testing';
+import { EventTap, anEncounter, comingMondayAtTen, getJson, postJson, produceJson, sleep, startStack, testProducer, type RunningStack } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
 
 // Whole journeys through the four running services, over HTTP and Kafka only.
@@ -14,7 +14,8 @@ describe('journeys', () => {
   const ACTOR = { 'x-actor-id': 'caseworker-e2e' };
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'journeys' });
+    // The journeys book at the services' "now": they start on the coming Monday at 10:00 (see comingMondayAtTen).
+    stack = await startStack({ name: 'journeys', startAt: comingMondayAtTen() });
     tap = await EventTap.start([TOPICS.referral, TOPICS.scheduling, TOPICS.outcome, DEAD_LETTER_TOPICS.referral]);
     producer = await testProducer();
     await warmUp();

@@ -1,5 +1,5 @@
 import { TOPICS } from '@ddp/contracts';
-import { EventTap, anEncounter, produceJson, postJson, startStack, testProducer, type RunningStack } from '@ddp/testing';
+import { EventTap, anEncounter, comingMondayAtTen, produceJson, postJson, startStack, testProducer, type RunningStack } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
 
 // One thin slice through all four running services, over the real broker, databases and Redis.
@@ -9,7 +9,8 @@ describe('walking skeleton: an encounter crosses all four services', () => {
   let producer: Producer;
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'skeleton' });
+    // Bookings fall at the services' "now": a weekday morning, whatever the day it runs (see comingMondayAtTen).
+    stack = await startStack({ name: 'skeleton', startAt: comingMondayAtTen() });
     tap = await EventTap.start([TOPICS.referral, TOPICS.scheduling, TOPICS.outcome, TOPICS.notification]);
     producer = await testProducer();
   }, 180000);
@@ -28,7 +29,7 @@ describe('walking skeleton: an encounter crosses all four services', () => {
   }
 
   it('HTTP intake: ReferralCreated → AssessmentScheduled → a notification, with one correlation id', async () => {
-    const encounter = anEncounter({ occurredAt: new Date().toISOString() });
+    const encounter = anEncounter({ occurredAt: stack.now().toISOString() });
     const answer = await postJson(`${stack.urls.referral}/v1/encounters`, encounter, { 'x-correlation-id': `corr-${encounter.encounterId}` });
     expect([200, 201]).toContain(answer.status);
     const referralId: string = answer.body.referralId;
@@ -57,7 +58,7 @@ describe('walking skeleton: an encounter crosses all four services', () => {
   });
 
   it('puts the event type in a Kafka header and the referral id in the key', async () => {
-    const encounter = anEncounter({ occurredAt: new Date().toISOString() });
+    const encounter = anEncounter({ occurredAt: stack.now().toISOString() });
     const answer = await postJson(`${stack.urls.referral}/v1/encounters`, encounter);
     const message = await tap.waitForMessage((m) => m.key === answer.body.referralId && m.topic === TOPICS.referral, 'the referral event');
     expect(message.headers['event-type']).toBe((message.value as { eventType: string }).eventType);
@@ -68,13 +69,13 @@ describe('walking skeleton: an encounter crosses all four services', () => {
     await stack.restart('provider-scheduling');
     expect(stack.lastExit['provider-scheduling']).toEqual({ code: 0, signal: null });
     expect(stack.logs['provider-scheduling'].some((l) => l.includes('received SIGTERM; shutting down'))).toBe(true);
-    const encounter = anEncounter({ occurredAt: new Date().toISOString() });
+    const encounter = anEncounter({ occurredAt: stack.now().toISOString() });
     const answer = await postJson(`${stack.urls.referral}/v1/encounters`, encounter);
     await followThrough(answer.body.referralId);
   });
 
   it('Kafka intake: an encounter produced by a police system takes the same path', async () => {
-    const encounter = anEncounter({ occurredAt: new Date().toISOString() });
+    const encounter = anEncounter({ occurredAt: stack.now().toISOString() });
     await produceJson(producer, TOPICS.policeEncounters, encounter.encounterId, encounter);
     const created = await tap.waitForEvent<{ encounterId: string }>('ReferralCreated', (e) => e.data.encounterId === encounter.encounterId);
     await followThrough(created.key);

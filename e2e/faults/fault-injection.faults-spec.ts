@@ -1,7 +1,7 @@
 import { DEAD_LETTER_TOPICS, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
 import { createKafka, redisOptions } from '@ddp/platform';
 import {
-  EventTap, SERVICE_NAMES, anEncounter, queryDatabase, sleep, startFaultLab, startLocalSmtpServer, startStack, testProducer, waitUntil,
+  EventTap, SERVICE_NAMES, anEncounter, comingMondayAtTen, queryDatabase, sleep, startFaultLab, startLocalSmtpServer, startStack, testProducer, waitUntil,
   type FaultLab, type LocalSmtpServer, type RunningStack, type ServiceName,
 } from '@ddp/testing';
 import { Queue } from 'bullmq';
@@ -39,7 +39,7 @@ class EncounterStream {
   private area = 0;
   private readonly loops: Promise<void>[] = [];
 
-  constructor(private readonly producer: Producer, private readonly referralUrl: () => string) {}
+  constructor(private readonly producer: Producer, private readonly referralUrl: () => string, private readonly servicesNow: () => Date) {}
 
   start(): void {
     this.loops.push(this.kafkaLoop(), this.httpLoop());
@@ -56,7 +56,7 @@ class EncounterStream {
     const eligible = n % 10 !== 0;
     const encounter = anEncounter({
       area: AREAS[this.area++ % AREAS.length],
-      occurredAt: new Date(Date.now() - 60_000).toISOString(),
+      occurredAt: new Date(this.servicesNow().getTime() - 60_000).toISOString(),
       indicators: { suspectedSupply: !eligible },
     });
     this.sent.set(encounter.encounterId, { encounter, via, eligible });
@@ -132,6 +132,8 @@ describe('fault injection', () => {
     smtp = await startLocalSmtpServer();
     stack = await startStack({
       name: 'faults',
+      // Bookings fall at the services' "now": a weekday morning, whatever the day it runs (see comingMondayAtTen).
+      startAt: comingMondayAtTen(),
       postgresAdminUrl: lab.postgresAdminUrl,
       common: {
         KAFKA_BROKERS: lab.kafkaBrokers,
@@ -228,7 +230,7 @@ describe('fault injection', () => {
   }
 
   it('keeps every promise while services, the broker, Redis and PostgreSQL fail under a stream of encounters', async () => {
-    const stream = new EncounterStream(producer, () => stack.urls.referral);
+    const stream = new EncounterStream(producer, () => stack.urls.referral, () => stack.now());
     const faults: Array<[string, () => Promise<void>]> = [
       ...SERVICE_NAMES.map((s): [string, () => Promise<void>] => [`kill -9 ${s}, restart`, () => killAndRestart(s)]),
       ['kill -9 the Kafka broker, restart', async () => {

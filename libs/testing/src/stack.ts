@@ -21,6 +21,8 @@ export interface RunningStack {
   /** Moves every service's clock (they run with CLOCK_MODE=controllable). */
   advanceClock(ms: number): Promise<void>;
   setClock(at: Date): Promise<void>;
+  /** The services' current time (the real time plus the offset their clocks run at). */
+  now(): Date;
   /** How each service's last process ended (code or signal), once it has. */
   lastExit: Partial<Record<ServiceName, { code: number | null; signal: NodeJS.Signals | null }>>;
   /** Process id of each running service (for memory sampling and fault injection). */
@@ -30,6 +32,19 @@ export interface RunningStack {
   start(service: ServiceName): Promise<void>;
   restart(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The next Monday at 10:00 UTC at least a day after `from`: a suite that books assessments
+ * at the services' "now" starts there, since on a Friday evening or at a weekend no provider
+ * has a slot by the next day and every referral would be escalated (10:00 UTC is inside every
+ * provider's hours, GMT or BST). The same week shape on whichever day the suite runs.
+ */
+export function comingMondayAtTen(from: Date = new Date()): Date {
+  const at = new Date(from.getTime() + 24 * 3600_000);
+  at.setUTCHours(10, 0, 0, 0);
+  while (at.getUTCDay() !== 1) at.setUTCDate(at.getUTCDate() + 1);
+  return at;
 }
 
 // The repository root: the nearest folder with package.json (from the TypeScript source
@@ -63,6 +78,8 @@ export async function startStack(options: {
   common?: Record<string, string>;
   /** Another PostgreSQL server for the service databases (default: the shared one). */
   postgresAdminUrl?: string;
+  /** Where the services' clocks start (default: the real time); they flow from there. */
+  startAt?: Date;
 }): Promise<RunningStack> {
   const run = randomUUID().slice(0, 8);
   const ports = {} as Record<ServiceName, number>;
@@ -76,7 +93,7 @@ export async function startStack(options: {
   const lastExit: RunningStack['lastExit'] = {};
 
   // How far the services' clocks are from the real time: a restarted service starts there.
-  let clockOffsetMs = 0;
+  let clockOffsetMs = options.startAt ? options.startAt.getTime() - Date.now() : 0;
   const envFor = (s: ServiceName): NodeJS.ProcessEnv => ({
     ...process.env,
     PORT: String(ports[s]),
@@ -156,6 +173,7 @@ export async function startStack(options: {
         if (!res.ok) throw new Error(`${s} refused to set its clock: ${res.status} ${await res.text()}`);
       }
     },
+    now: () => new Date(Date.now() + clockOffsetMs),
     pid(s) {
       const child = children.get(s);
       return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
