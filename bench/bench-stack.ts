@@ -122,40 +122,56 @@ export async function startBenchStack(): Promise<BenchStack> {
   };
 }
 
-const VACUUM_SECONDS = Number(process.env.BENCH_VACUUM_SECONDS ?? 15);
+const VACUUM_CHECK_SECONDS = Number(process.env.BENCH_VACUUM_SECONDS ?? 5);
 
 /**
  * Autovacuum's stand-in. This machine's PostgreSQL runs with autovacuum off (`SHOW autovacuum`);
- * a deployment's has it on, the default, and it analyzes and vacuums tables as they grow.
- * Without it the service tables have no statistics for the whole run, and Postgres plans the
- * batched lookups (`referral_id = ANY($1)`) as sequential scans whose cost grows with each table:
- * measured on 2026-12-04, the full bench read ~49 million rows by sequential scan (referral_timeline
- * 20.9 M, referral_case 19.4 M) and the notification service fell behind at 800/s. So when the
- * server's autovacuum is off, the bench runs VACUUM ANALYZE on every service database every
- * BENCH_VACUUM_SECONDS (15; 0: never) itself, and its CPU counts as Postgres's, as autovacuum's would.
+ * a deployment's has it on, the default, and its tables, large and long analyzed, have statistics.
+ * Without any the service tables of a run are planned blind: the batched look-ups
+ * (`referral_id = ANY($1)`) become sequential scans whose cost grows with each table (measured on
+ * 2026-12-04: ~49 million rows read so in one full bench, referral_timeline 20.9 M, referral_case
+ * 19.4 M, and the notification service fell behind at 800/s). So when the server's autovacuum is
+ * off, the bench looks every BENCH_VACUUM_SECONDS (5; 0: never) at each service table and
+ * - analyzes one that has 1,000 rows and no statistics yet, or has grown fourfold since its last
+ *   (what the planner needs, the columns' shape, settles early; a full ANALYZE of every service
+ *   database took 3–4 s of a core at 100,000 rows a table, too dear to repeat every few seconds);
+ * - vacuums one whose dead rows pass autovacuum's own default rule (50 + 20 % of its rows).
+ * Its CPU counts as Postgres's, as autovacuum's would.
  */
-export async function startAutovacuumStandIn(stack: RunningStack): Promise<{ active: boolean; passes(): number; stop(): Promise<void> }> {
+export async function startAutovacuumStandIn(stack: RunningStack): Promise<{ active: boolean; passes(): { analyzed: number; vacuumed: number }; stop(): Promise<void> }> {
   const [setting] = await queryDatabase<{ autovacuum: string }>(stack.databases.referral, 'SHOW autovacuum');
-  if (setting.autovacuum === 'on' || VACUUM_SECONDS <= 0) return { active: false, passes: () => 0, stop: async () => undefined };
+  const done = { analyzed: 0, vacuumed: 0 };
+  if (setting.autovacuum === 'on' || VACUUM_CHECK_SECONDS <= 0) return { active: false, passes: () => done, stop: async () => undefined };
   // One connection per database for the whole run: a backend that exits takes its CPU time out of /proc (and of coresUsed).
   const clients = await Promise.all(SERVICE_NAMES.map(async (s) => {
     const client = new Client({ connectionString: stack.databases[s] });
     await client.connect();
     return client;
   }));
-  let passes = 0;
   let stopped = false;
+  const pass = async (client: Client) => {
+    const { rows } = await client.query<{ name: string; live: string; dead: string; mods: string; analyzed: boolean }>(
+      `SELECT quote_ident(relname) AS name, n_live_tup AS live, n_dead_tup AS dead, n_mod_since_analyze AS mods,
+              (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed FROM pg_stat_user_tables`,
+    );
+    // Grown fourfold since the last statistics: mods since then > 3/4 of the rows now.
+    const analyze = rows.filter((r) => (!r.analyzed ? Number(r.live) >= 1_000 : Number(r.mods) > 0.75 * Number(r.live))).map((r) => r.name);
+    const vacuum = rows.filter((r) => Number(r.dead) > 50 + 0.2 * Number(r.live)).map((r) => r.name);
+    if (vacuum.length) await client.query(`VACUUM ${vacuum.join(', ')}`);
+    if (analyze.length) await client.query(`ANALYZE ${analyze.join(', ')}`);
+    done.analyzed += analyze.length;
+    done.vacuumed += vacuum.length;
+  };
   const loop = (async () => {
     while (!stopped) {
-      for (let waited = 0; waited < VACUUM_SECONDS * 1000 && !stopped; waited += 250) await sleep(250);
+      for (let waited = 0; waited < VACUUM_CHECK_SECONDS * 1000 && !stopped; waited += 250) await sleep(250);
       if (stopped) break;
-      for (const client of clients) await client.query('VACUUM (ANALYZE)').catch(() => undefined);
-      passes++;
+      for (const client of clients) await pass(client).catch(() => undefined);
     }
   })();
   return {
     active: true,
-    passes: () => passes,
+    passes: () => done,
     async stop() {
       stopped = true;
       await loop;

@@ -83,7 +83,13 @@ export async function startStack(options: {
 }): Promise<RunningStack> {
   const run = randomUUID().slice(0, 8);
   const ports = {} as Record<ServiceName, number>;
-  for (const s of SERVICE_NAMES) ports[s] = await freePort();
+  // Four asks of the OS for a free port can get the same one back (it was free each time): then two
+  // services shared a port, one failed to bind, and the other answered for both (seen: a 404 from
+  // the wrong service). Each service gets a port none of the others has.
+  for (const s of SERVICE_NAMES) {
+    do ports[s] = await freePort();
+    while (SERVICE_NAMES.some((other) => other !== s && ports[other] === ports[s]));
+  }
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<ServiceName, string>;
   const databases = Object.fromEntries(SERVICE_NAMES.map((s) => [s, testDatabaseUrl(`${options.name}_${s}`, options.postgresAdminUrl)])) as Record<ServiceName, string>;
   const logs = Object.fromEntries(SERVICE_NAMES.map((s) => [s, [] as string[]])) as Record<ServiceName, string[]>;
