@@ -138,10 +138,10 @@ const VACUUM_CHECK_SECONDS = Number(process.env.BENCH_VACUUM_SECONDS ?? 5);
  * - vacuums one whose dead rows pass autovacuum's own default rule (50 + 20 % of its rows).
  * Its CPU counts as Postgres's, as autovacuum's would.
  */
-export async function startAutovacuumStandIn(stack: RunningStack): Promise<{ active: boolean; passes(): { analyzed: number; vacuumed: number }; stop(): Promise<void> }> {
+export async function startAutovacuumStandIn(stack: RunningStack): Promise<{ active: boolean; tablesDone(): { analyzed: number; vacuumed: number }; stop(): Promise<void> }> {
   const [setting] = await queryDatabase<{ autovacuum: string }>(stack.databases.referral, 'SHOW autovacuum');
   const done = { analyzed: 0, vacuumed: 0 };
-  if (setting.autovacuum === 'on' || VACUUM_CHECK_SECONDS <= 0) return { active: false, passes: () => done, stop: async () => undefined };
+  if (setting.autovacuum === 'on' || VACUUM_CHECK_SECONDS <= 0) return { active: false, tablesDone: () => done, stop: async () => undefined };
   // One connection per database for the whole run: a backend that exits takes its CPU time out of /proc (and of coresUsed).
   const clients = await Promise.all(SERVICE_NAMES.map(async (s) => {
     const client = new Client({ connectionString: stack.databases[s] });
@@ -171,7 +171,7 @@ export async function startAutovacuumStandIn(stack: RunningStack): Promise<{ act
   })();
   return {
     active: true,
-    passes: () => done,
+    tablesDone: () => done,
     async stop() {
       stopped = true;
       await loop;

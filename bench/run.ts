@@ -26,7 +26,7 @@ const HTTP_COUNT = Number(process.env.BENCH_HTTP ?? 600);
 const HTTP_CLIENTS = 20;
 /** Offered rates of the sustained-maximum phase (8 s each); BENCH_SUSTAINED_RATES='' skips it (e.g. for a profile). */
 const SUSTAINED_RATES = (process.env.BENCH_SUSTAINED_RATES ?? '50,100,150,250,400,500,600,800,1000,1200,1500').split(',').filter(Boolean).map(Number);
-/** A longer hold after the steps, `rate:seconds` (8-s steps show a rate can be reached, not kept); '' skips it. */
+/** A longer hold before the steps, `rate:seconds` (8-s steps show a rate can be reached, not kept); '' skips it. */
 const SOAK = (process.env.BENCH_SOAK ?? '1000:30').split(':').filter(Boolean).map(Number);
 interface Seen {
   /** encounterId → when we produced / posted it (ms). */
@@ -160,6 +160,18 @@ async function remindersQueued(stack: RunningStack, referralIds: string[]): Prom
     [referralIds],
   );
   return row.n;
+}
+
+/**
+ * Offers `rate` a second for `seconds` and gives the chain 3 s after the offer ends to drain
+ * (drainToReminders); how far it got by then either way (a step of the sustained phase, the soak).
+ */
+async function hold(stack: RunningStack, producer: Producer, rate: number, seconds: number) {
+  const ids = await offer(producer, rate, seconds);
+  const end = Date.now();
+  const ok = await drainToReminders(stack, ids, 3000);
+  const drainSeconds = ok ? (Date.now() - end) / 1000 : null;
+  return { ids, end, ok, drainSeconds, done: await progress(stack, ids) };
 }
 
 /** Offers `rate` encounters/s for `seconds`; returns the encounter ids. */
@@ -393,11 +405,7 @@ async function main() {
     if (SOAK.length === 2) {
       const [rate, seconds] = SOAK;
       const cpuBefore = cpuSnapshot(stack);
-      const ids = await offer(producer, rate, seconds);
-      const end = Date.now();
-      const ok = await drainToReminders(stack, ids, 3000);
-      const drainSeconds = ok ? (Date.now() - end) / 1000 : null;
-      const done = await progress(stack, ids);
+      const { ids, end, ok, drainSeconds, done } = await hold(stack, producer, rate, seconds);
       if (!ok) await drain(ids, 120000, true);
       const hops = await hopStats(stack, ids);
       results.soak = {
@@ -414,11 +422,7 @@ async function main() {
     let sustained = 0;
     for (const rate of SUSTAINED_RATES) {
       if (Date.now() - t0 > 420_000) break;
-      const ids = await offer(producer, rate, 8);
-      const end = Date.now();
-      const ok = await drainToReminders(stack, ids, 3000);
-      const drainSeconds = ok ? (Date.now() - end) / 1000 : null;
-      const done = await progress(stack, ids);
+      const { ids, ok, drainSeconds, done } = await hold(stack, producer, rate, 8);
       steps.push({ rate, drained: ok, drainSeconds, escalated: done.escalated, ...(ok ? {} : { doneAtDeadline: done }) });
       console.log('[bench] step', JSON.stringify(steps[steps.length - 1]));
       if (!ok) {
@@ -428,10 +432,9 @@ async function main() {
       sustained = rate;
     }
     results.sustained = { steps, maxDrainedRatePerSecond: sustained, ratioOfPostgresBaseline: +(sustained / baseline.commitsPerSecond).toFixed(3) };
-
   } finally {
     await vacuum.stop();
-    results.autovacuumStandIn = vacuum.active ? { checkEverySeconds: Number(process.env.BENCH_VACUUM_SECONDS ?? 5), tables: vacuum.passes() } : 'not needed (autovacuum on) or off';
+    results.autovacuumStandIn = vacuum.active ? { checkEverySeconds: Number(process.env.BENCH_VACUUM_SECONDS ?? 5), tables: vacuum.tablesDone() } : 'not needed (autovacuum on) or off';
     rss.stop();
     results.maxRssMB = rss.max;
     await producer.disconnect().catch(() => undefined);
