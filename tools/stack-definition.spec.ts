@@ -39,7 +39,8 @@ describe('docker-compose.yml describes the npm start stack', () => {
     const script = readFileSync(path.join(root, 'infra/postgres/create-databases.sh'), 'utf8');
     for (const { database } of Object.values(SERVICES)) {
       expect(init).toContain(`CREATE DATABASE ${database};`);
-      expect(script).toContain(database);
+      // DATABASE_NAME_PREFIX (default ddp_) replaces the ddp_ of each name.
+      expect(script).toContain(database.replace(/^ddp_/, '"${prefix}'));
     }
   });
 
