@@ -4,12 +4,15 @@
 // http://127.0.0.1:3010/ (or `npm run sent`) lists them. Once the notification service is
 // ready it points providers' notices at the webhook receiver, unless a provider endpoint is
 // already configured. Uses the built library (tools/build.js first). Ctrl-C / SIGTERM stops it.
+// In docker-compose.yml (service `outbox`): LOCAL_OUTBOX_BIND=0.0.0.0, LOCAL_OUTBOX_HOST=outbox
+// (how the services reach it) and NOTIFICATION_URL=http://notification:3004.
 const path = require('path');
 const { LOCAL_OUTBOX, localProviderEndpoint } = require('./local-run');
 const { startLocalOutbox } = require(path.resolve(__dirname, '../dist/libs/local-outbox/src'));
 
 const log = (line) => console.log(`\x1b[34m${'local-outbox'.padEnd(20)}\x1b[0m ${line}`);
-const notificationUrl = `http://127.0.0.1:${process.env.NOTIFICATION_PORT || 3004}`;
+const notificationUrl = process.env.NOTIFICATION_URL || `http://127.0.0.1:${process.env.NOTIFICATION_PORT || 3004}`;
+const endpoint = localProviderEndpoint(process.env.LOCAL_OUTBOX_HOST || '127.0.0.1');
 const internalToken = process.env.INTERNAL_API_TOKEN || 'dev-internal-token';
 
 async function configureProviderEndpoint() {
@@ -24,12 +27,12 @@ async function configureProviderEndpoint() {
   }
   const { endpoints } = await (await fetch(`${notificationUrl}/v1/recipient-endpoints`, { headers })).json();
   if (endpoints.some((e) => e.role === 'provider')) return log('providers already have endpoints configured: left as they are');
-  const res = await fetch(`${notificationUrl}/v1/recipient-endpoints`, { method: 'PUT', headers, body: JSON.stringify(localProviderEndpoint()) });
+  const res = await fetch(`${notificationUrl}/v1/recipient-endpoints`, { method: 'PUT', headers, body: JSON.stringify(endpoint) });
   if (!res.ok) throw new Error(`configuring the provider endpoint answered ${res.status}: ${await res.text()}`);
-  log(`providers' notices go to the webhook receiver (${localProviderEndpoint().address}, signed with the outbox's secret)`);
+  log(`providers' notices go to the webhook receiver (${endpoint.address}, signed with the outbox's secret)`);
 }
 
-startLocalOutbox(LOCAL_OUTBOX).then(
+startLocalOutbox({ ...LOCAL_OUTBOX, host: process.env.LOCAL_OUTBOX_BIND || '127.0.0.1' }).then(
   (outbox) => {
     log(`e-mail ${outbox.smtpUrl}, GOV.UK Notify stand-in ${outbox.notifyUrl}, webhooks ${outbox.webhookUrl}`);
     log(`what was sent to whom: ${outbox.pageUrl} (or npm run sent)`);

@@ -5,6 +5,7 @@
 // Production never points there: the notification service refuses these addresses when
 // NODE_ENV=production (services/notification/src/channels/local-outbox-guard.ts).
 //   node tools/local-run.js env   prints `export NAME=value` for each setting not already set
+// `host` is where the services reach the outbox: 127.0.0.1 here, `outbox` in docker-compose.yml.
 
 const LOCAL_OUTBOX = {
   // 1025 is the notification service's default SMTP_URL port.
@@ -18,11 +19,11 @@ const LOCAL_OUTBOX = {
 };
 
 /** What the services need to send through the local outbox; `env` wins where it sets a name. */
-function localOutboxEnv(env = process.env) {
+function localOutboxEnv(env = process.env, host = '127.0.0.1') {
   const { name, serviceId, secret } = LOCAL_OUTBOX.notifyApiKey;
   const settings = {
-    SMTP_URL: `smtp://127.0.0.1:${LOCAL_OUTBOX.smtpPort}`,
-    NOTIFY_BASE_URL: `http://127.0.0.1:${LOCAL_OUTBOX.notifyPort}`,
+    SMTP_URL: `smtp://${host}:${LOCAL_OUTBOX.smtpPort}`,
+    NOTIFY_BASE_URL: `http://${host}:${LOCAL_OUTBOX.notifyPort}`,
     NOTIFY_API_KEY: `${name}-${serviceId}-${secret}`,
     // The stand-in takes any template id; ours carry the text in ((body)) and ((subject)).
     NOTIFY_SMS_TEMPLATE_ID: 'local-outbox-sms',
@@ -32,12 +33,12 @@ function localOutboxEnv(env = process.env) {
 }
 
 /** The provider endpoint the local outbox configures: every provider's webhooks to its receiver. */
-function localProviderEndpoint() {
+function localProviderEndpoint(host = '127.0.0.1') {
   return {
     role: 'provider',
     match: 'default',
     channel: 'webhook',
-    address: `http://127.0.0.1:${LOCAL_OUTBOX.webhookPort}/hooks`,
+    address: `http://${host}:${LOCAL_OUTBOX.webhookPort}/hooks`,
     secret: LOCAL_OUTBOX.webhookSecret,
     recordedBy: 'local-outbox',
   };

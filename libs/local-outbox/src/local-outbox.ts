@@ -11,6 +11,8 @@ export interface LocalOutboxAddresses {
   pagePort: number;
   notifyApiKey: { name: string; serviceId: string; secret: string };
   webhookSecret: string;
+  /** The address to listen on: loopback (npm start) unless given, e.g. 0.0.0.0 in a container. */
+  host?: string;
 }
 
 export interface LocalOutbox {
@@ -27,16 +29,17 @@ export interface LocalOutbox {
  * listing what was sent to whom (`/` as HTML, `/sent.json`).
  */
 export async function startLocalOutbox(addresses: LocalOutboxAddresses): Promise<LocalOutbox> {
-  const smtp = await startLocalSmtpServer({ port: addresses.smtpPort });
-  const notify = await startLocalNotifyApi({ port: addresses.notifyPort, apiKey: addresses.notifyApiKey });
-  const webhooks = await startLocalWebhookReceiver(addresses.webhookSecret, { port: addresses.webhookPort });
+  const { host } = addresses;
+  const smtp = await startLocalSmtpServer({ port: addresses.smtpPort, host });
+  const notify = await startLocalNotifyApi({ port: addresses.notifyPort, apiKey: addresses.notifyApiKey, host });
+  const webhooks = await startLocalWebhookReceiver(addresses.webhookSecret, { port: addresses.webhookPort, host });
   const sent = () => sentItems(smtp.messages, notify.requests, webhooks.deliveries);
   const page = await listenOnLoopback((req, res) => {
     if (req.url === '/sent.json') return sendJson(res, 200, { sent: sent() });
     if (req.url !== '/') return sendJson(res, 404, { error: 'not found: try / or /sent.json' });
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end(renderSentPage(sent()));
-  }, addresses.pagePort);
+  }, addresses.pagePort, host);
   return {
     pageUrl: `${page.url}/`,
     smtpUrl: smtp.url,

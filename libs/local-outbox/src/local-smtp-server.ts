@@ -64,7 +64,7 @@ export function parseMail(raw: string): { headers: Record<string, string>; text:
  * tests. `keep: false` only counts what it accepts (a benchmark sends tens of thousands);
  * `port` is a free one unless given (the local outbox of `npm start` listens on a known one).
  */
-export async function startLocalSmtpServer(options: { keep?: boolean; port?: number } = {}): Promise<LocalSmtpServer> {
+export async function startLocalSmtpServer(options: { keep?: boolean; port?: number; host?: string } = {}): Promise<LocalSmtpServer> {
   const messages: ReceivedMail[] = [];
   let received = 0;
   let refusals: { left: number; code: number; recipient?: string } = { left: 0, code: 0 };
@@ -103,11 +103,11 @@ export async function startLocalSmtpServer(options: { keep?: boolean; port?: num
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as { port: number }).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     messages,
     get received() {

@@ -35,7 +35,7 @@ export function verifyDdpSignature(secret: string, timestamp: string, raw: strin
  * A provider's or the courts unit's system on loopback: records each signed POST and answers
  * as told. `keep: false` only counts them (a benchmark sends tens of thousands).
  */
-export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-0123456789', options: { keep?: boolean; port?: number } = {}): Promise<LocalWebhookReceiver> {
+export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-0123456789', options: { keep?: boolean; port?: number; host?: string } = {}): Promise<LocalWebhookReceiver> {
   const deliveries: WebhookDelivery[] = [];
   let received = 0;
   let decide: ((d: WebhookDelivery, index: number) => number) | null = null;
@@ -60,7 +60,7 @@ export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-01
     received++;
     if (options.keep !== false) deliveries.push(delivery);
     sendJson(res, delivery.status, { received: delivery.status < 300 });
-  }, options.port);
+  }, options.port, options.host);
   return {
     url: `${http.url}/hooks`,
     secret,
