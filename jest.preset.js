@@ -27,5 +27,6 @@ module.exports = {
     '^@ddp/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
     '^@ddp/platform$': path.join(root, 'libs/platform/src/index.ts'),
     '^@ddp/testing$': path.join(root, 'libs/testing/src/index.ts'),
+    '^@ddp/local-outbox$': path.join(root, 'libs/local-outbox/src/index.ts'),
   },
 };

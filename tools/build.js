@@ -41,6 +41,7 @@ const options = (file) => ({
       '@ddp/contracts': ['libs/contracts/src/index.ts'],
       '@ddp/platform': ['libs/platform/src/index.ts'],
       '@ddp/testing': ['libs/testing/src/index.ts'],
+      '@ddp/local-outbox': ['libs/local-outbox/src/index.ts'],
     },
   },
 });

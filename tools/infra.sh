@@ -16,7 +16,9 @@ wait_port() {
 }
 
 up_postgres() {
-  if port_open 5432; then return; fi
+  # Another server (DATABASE_HOST) is not ours to start.
+  if [ -n "${DATABASE_HOST:-}" ] && [ "$DATABASE_HOST" != 127.0.0.1 ] && [ "$DATABASE_HOST" != localhost ]; then return; fi
+  if port_open "${DATABASE_PORT:-5432}"; then return; fi
   log "starting PostgreSQL"
   if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every check and every test, against real servers.
-#   1. dependencies (npm ci when node_modules is missing), build, type check, lint
+#   0. preflight: the machine has what the run needs (tools/preflight.js)
+#   1. dependencies (npm install when node_modules is missing), build, type check, lint
 #   2. libs/domain unit tests with the coverage bar (>= 95%)
 #   3. unit tests of everything else
 #   4. integration tests (real PostgreSQL, Redis and Kafka; services in-process)
@@ -10,6 +11,8 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# What the machine lacks, one line each, before anything starts (Node, Java, PostgreSQL, ports...).
+node tools/preflight.js test || exit 1
 REPORTS="$ROOT/.run/test-reports"
 rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 export KAFKAJS_NO_PARTITIONER_WARNING=1

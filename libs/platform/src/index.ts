@@ -1,6 +1,7 @@
 export * from './errors/errors';
 export * from './clock/clock';
 export * from './config/service-config';
+export * from './config/database-url';
 export * from './logging/json-logger';
 export * from './logging/request-context';
 export * from './database/database';

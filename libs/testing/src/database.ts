@@ -1,6 +1,8 @@
 import { Client } from 'pg';
+import { databaseUrlFromParts } from '@ddp/platform';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// The server's maintenance database, with the DATABASE_* settings the services use (password authentication).
+const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? databaseUrlFromParts('postgres://postgres@127.0.0.1:5432/postgres', { ...process.env, DATABASE_NAME_PREFIX: undefined });
 
 /**
  * A database URL of its own for one test suite (dropped and recreated by resetDatabase),

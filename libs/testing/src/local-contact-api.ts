@@ -1,4 +1,4 @@
-import { listenOnLoopback, sendJson } from './local-http';
+import { listenOnLoopback, sendJson } from '@ddp/local-outbox';
 
 export interface ReferralContact {
   referralId: string;

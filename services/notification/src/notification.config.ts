@@ -2,6 +2,7 @@ import { ConfigError, ServiceConfig, loadConfig } from '@ddp/platform';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { parseDeliveryRateLimits, type DeliveryRateLimits } from './channels/delivery-rate-limits';
+import { localOutboxProblems } from './channels/local-outbox-guard';
 import { parseQuietHours } from './preferences/quiet-hours';
 import { parseReminderOffsets } from './planning/reminder-offsets';
 
@@ -91,6 +92,7 @@ export function loadNotificationConfig(env: Record<string, string | undefined> =
   if (config.EMAIL_CHANNEL === 'notify' && !config.NOTIFY_API_KEY) problems.push('NOTIFY_API_KEY (missing): EMAIL_CHANNEL=notify needs a GOV.UK Notify API key');
   if (config.EMAIL_CHANNEL === 'notify' && !config.NOTIFY_EMAIL_TEMPLATE_ID) problems.push('NOTIFY_EMAIL_TEMPLATE_ID (missing): EMAIL_CHANNEL=notify needs the Notify e-mail template id');
   if (config.NOTIFY_API_KEY && !config.NOTIFY_SMS_TEMPLATE_ID) problems.push('NOTIFY_SMS_TEMPLATE_ID (missing): SMS through Notify needs the Notify SMS template id');
+  problems.push(...localOutboxProblems(config, env.NODE_ENV));
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -34,3 +34,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(ServiceConfig, {}, { PORT: 3001 })).toThrow(/DATABASE_URL \(missing\)/);
   });
 });
+
+describe('DATABASE_* settings', () => {
+  const defaults = { PORT: 3001, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ddp_referral' };
+
+  it('build each service its URL on a server with password authentication, keeping its database', () => {
+    const env = { DATABASE_HOST: 'db.internal', DATABASE_PORT: '6432', DATABASE_USER: 'ddp', DATABASE_PASSWORD: 'p@ss/word' };
+    expect(loadConfig(ServiceConfig, env, defaults).DATABASE_URL).toBe('postgres://ddp:p%40ss%2Fword@db.internal:6432/ddp_referral');
+  });
+
+  it('replace the ddp_ of the database name with DATABASE_NAME_PREFIX', () => {
+    expect(loadConfig(ServiceConfig, { DATABASE_NAME_PREFIX: 'ddp_first_run_' }, defaults).DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/ddp_first_run_referral');
+  });
+
+  it('give way to DATABASE_URL', () => {
+    expect(loadConfig(ServiceConfig, { DATABASE_URL: 'postgres://a@b:1/c', DATABASE_PASSWORD: 'x' }, defaults).DATABASE_URL).toBe('postgres://a@b:1/c');
+  });
+});

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, type ClassConstructor } from 'class-transformer';
 import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { databaseUrlFromParts } from './database-url';
 
 /**
  * Environment variables every service reads. A service extends this class with its own;
@@ -98,6 +99,7 @@ export class ConfigError extends Error {
  */
 export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Record<string, string | undefined> = process.env, defaults: Partial<Record<keyof T, unknown>> = {}): T {
   const source: Record<string, unknown> = { ...defaults };
+  if (typeof source.DATABASE_URL === 'string' && !env.DATABASE_URL) source.DATABASE_URL = databaseUrlFromParts(source.DATABASE_URL, env);
   for (const [name, value] of Object.entries(env)) {
     // Only upper-case names: the process environment, not stray lower-case shell variables.
     if (value !== undefined && value !== '' && /^[A-Z][A-Z0-9_]*$/.test(name)) source[name] = value;

@@ -9,6 +9,8 @@ export interface WebhookDelivery {
   /** Whether x-ddp-signature matched HMAC-SHA256(secret, "<x-ddp-timestamp>.<raw body>"). */
   signatureValid: boolean;
   status: number;
+  /** When it arrived (ms since epoch, this process's clock). */
+  receivedAt: number;
 }
 
 export interface LocalWebhookReceiver {
@@ -33,7 +35,7 @@ export function verifyDdpSignature(secret: string, timestamp: string, raw: strin
  * A provider's or the courts unit's system on loopback: records each signed POST and answers
  * as told. `keep: false` only counts them (a benchmark sends tens of thousands).
  */
-export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-0123456789', options: { keep?: boolean } = {}): Promise<LocalWebhookReceiver> {
+export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-0123456789', options: { keep?: boolean; port?: number; host?: string } = {}): Promise<LocalWebhookReceiver> {
   const deliveries: WebhookDelivery[] = [];
   let received = 0;
   let decide: ((d: WebhookDelivery, index: number) => number) | null = null;
@@ -52,12 +54,13 @@ export async function startLocalWebhookReceiver(secret = 'test-webhook-secret-01
       json,
       signatureValid: verifyDdpSignature(secret, headers['x-ddp-timestamp'] ?? '', raw, headers['x-ddp-signature'] ?? ''),
       status: 200,
+      receivedAt: Date.now(),
     };
     delivery.status = delivery.signatureValid ? (decide ? decide(delivery, deliveries.length) : 200) : 401;
     received++;
     if (options.keep !== false) deliveries.push(delivery);
     sendJson(res, delivery.status, { received: delivery.status < 300 });
-  });
+  }, options.port, options.host);
   return {
     url: `${http.url}/hooks`,
     secret,

@@ -54,10 +54,10 @@ export function verifyNotifyToken(token: string, serviceId: string, secret: stri
  * /v2/notifications/sms and /v2/notifications/email with a JWT bearer token, answering
  * as Notify does (201 with an id, or an error list).
  */
-export async function startLocalNotifyApi(): Promise<LocalNotifyApi> {
-  const serviceId = randomUUID();
-  const secret = randomUUID();
-  const apiKey = `ddp_test-${serviceId}-${secret}`;
+export async function startLocalNotifyApi(options: { port?: number; host?: string; apiKey?: { name: string; serviceId: string; secret: string } } = {}): Promise<LocalNotifyApi> {
+  // A fresh key per server unless given (the local outbox's key is known to `npm start`'s services).
+  const { name, serviceId, secret } = options.apiKey ?? { name: 'ddp_test', serviceId: randomUUID(), secret: randomUUID() };
+  const apiKey = `${name}-${serviceId}-${secret}`;
   const requests: NotifyRequest[] = [];
   let decide: ((req: NotifyRequest, index: number) => NotifyAnswer) | null = null;
 
@@ -92,7 +92,7 @@ export async function startLocalNotifyApi(): Promise<LocalNotifyApi> {
       uri: `${http.url}/v2/notifications/${request.notificationId}`,
       template: { id: json.template_id, version: 1, uri: `${http.url}/v2/template/${json.template_id}` },
     });
-  });
+  }, options.port, options.host);
 
   return {
     url: http.url,

@@ -8,6 +8,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   raw: string;
+  /** When it arrived (ms since epoch, this process's clock). */
+  receivedAt: number;
 }
 
 export interface LocalSmtpServer {
@@ -59,9 +61,10 @@ export function parseMail(raw: string): { headers: Record<string, string>; text:
 
 /**
  * A real SMTP server on loopback (smtp-server), no TLS, no auth: what nodemailer talks to in
- * tests. `keep: false` only counts what it accepts (a benchmark sends tens of thousands).
+ * tests. `keep: false` only counts what it accepts (a benchmark sends tens of thousands);
+ * `port` is a free one unless given (the local outbox of `npm start` listens on a known one).
  */
-export async function startLocalSmtpServer(options: { keep?: boolean } = {}): Promise<LocalSmtpServer> {
+export async function startLocalSmtpServer(options: { keep?: boolean; port?: number; host?: string } = {}): Promise<LocalSmtpServer> {
   const messages: ReceivedMail[] = [];
   let received = 0;
   let refusals: { left: number; code: number; recipient?: string } = { left: 0, code: 0 };
@@ -92,6 +95,7 @@ export async function startLocalSmtpServer(options: { keep?: boolean } = {}): Pr
           subject: headers['subject'] ?? '',
           text,
           raw,
+          receivedAt: Date.now(),
         });
         callback();
       });
@@ -99,11 +103,11 @@ export async function startLocalSmtpServer(options: { keep?: boolean } = {}): Pr
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as { port: number }).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     messages,
     get received() {

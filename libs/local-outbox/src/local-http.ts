@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
-/** Starts a plain HTTP server on a free loopback port; returns its base URL. */
-export async function listenOnLoopback(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+/** Starts a plain HTTP server on a loopback port (a free one unless given; another address in a container); returns its base URL. */
+export async function listenOnLoopback(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>, port = 0, host = '127.0.0.1'): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -14,11 +14,11 @@ export async function listenOnLoopback(handler: (req: IncomingMessage, res: Serv
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  const { port } = server.address() as { port: number };
+  const bound = (server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${bound}`,
     server,
     stop: () =>
       new Promise<void>((resolve) => {
