@@ -52,8 +52,9 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   app.useGlobalPipes(createValidationPipe());
 
   if (config.MIGRATE_ON_START === 'true') {
+    const started = Date.now();
     const applied = await runMigrations(app.get(DataSource));
-    if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Bootstrap');
+    if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied, ms: Date.now() - started }, 'Bootstrap');
   }
   const maintenance = await checkServerMaintenance(app.get(DataSource)).catch(() => null);
   if (maintenance) logger.warn({ msg: maintenance }, 'Bootstrap');
@@ -125,8 +126,9 @@ async function migrateOnly(definition: ServiceDefinition): Promise<void> {
   const logger = app.get(JsonLogger);
   app.useLogger(logger);
   try {
+    const started = Date.now();
     const applied = await runMigrations(app.get(DataSource));
-    logger.log({ msg: 'migrations applied (MIGRATE_ON_START=only): exiting', migrations: applied }, 'Bootstrap');
+    logger.log({ msg: 'migrations applied (MIGRATE_ON_START=only): exiting', migrations: applied, ms: Date.now() - started }, 'Bootstrap');
   } finally {
     await app.close();
   }
