@@ -2,9 +2,9 @@
 # for docker-compose.yml. For users with Docker; on the project's own machines `npm start` runs
 # the same code without containers (no Docker engine there, and nothing depends on one).
 #
-# `npm install` follows package-lock.json; not `npm ci`: the registry the project's machines
-# reach does not serve other platforms' optional binaries (e.g. @swc/core-darwin-*), so the lock
-# cannot list them and `npm ci` refuses it as out of sync (tools/test.sh says the same).
+# `npm install`, as `npm start` and `npm test` do: it follows package-lock.json and, unlike
+# `npm ci`, also passes a lock written where other platforms' optional binaries (e.g.
+# @swc/core-darwin-*) could not be fetched (tools/test.sh).
 
 # Everything, to build dist/ (SWC) and the services' Node.js options.
 FROM node:20.20-bookworm-slim AS build

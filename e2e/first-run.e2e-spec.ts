@@ -60,13 +60,13 @@ describe('a first run: npm start, then the README "Try it"', () => {
 
   beforeAll(async () => {
     await Promise.all(DATABASES.map(resetDatabase));
-    const run8 = Date.now().toString(36);
+    const runId = Date.now().toString(36);
     clockOffsetMs = comingMondayAtTen().getTime() - Date.now();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_NAME_PREFIX: PREFIX,
-      REDIS_PREFIX: `ddp-first-run-${run8}`,
-      KAFKA_GROUP_SUFFIX: `-first-run-${run8}`,
+      REDIS_PREFIX: `ddp-first-run-${runId}`,
+      KAFKA_GROUP_SUFFIX: `-first-run-${runId}`,
       KAFKA_NEW_GROUP_START: 'latest',
       CLOCK_MODE: 'controllable',
       CLOCK_OFFSET_MS: String(clockOffsetMs),

@@ -83,7 +83,7 @@ describe('Dockerfile', () => {
     expect(Object.keys(stages)).toEqual(['build', 'production-dependencies', 'local-outbox', 'service']);
   });
 
-  it('installs with npm install, which this lock file passes (npm ci refuses it: tools/test.sh)', () => {
+  it('installs with npm install, as npm start and npm test do (tools/test.sh says why not npm ci)', () => {
     expect(dockerfile).not.toMatch(/^RUN .*npm ci/m);
     expect(stages.build).toMatch(/^RUN npm install /m);
   });

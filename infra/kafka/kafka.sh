@@ -24,10 +24,20 @@ port_open() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
 
 fetch_jars() {
   if [ -f "$LIBS/kafka_2.13-3.9.1.jar" ]; then return; fi
-  log "fetching broker jars from Maven Central"
+  log "fetching the broker jars from Maven Central (first run only: 57 jars, about 46 MB)"
+  # Maven downloads into its local repository, then copies: its growth is the progress.
+  local started=$SECONDS m2="$HOME/.m2/repository" before pid
+  before=$( (du -sm "$m2" 2>/dev/null || echo 0) | cut -f1)
   mvn -B -q -f "$HERE/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS"
+    -DincludeScope=runtime -DoutputDirectory="$LIBS" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    if kill -0 "$pid" 2>/dev/null; then log "  $((SECONDS - started)) s, $(( $( (du -sm "$m2" 2>/dev/null || echo 0) | cut -f1) - before )) MB downloaded"; fi
+  done
+  wait "$pid"
+  log "fetched $(find "$LIBS" -name '*.jar' | wc -l) jars, $(du -sm "$LIBS" | cut -f1) MB, in $((SECONDS - started)) s"
 }
 
 # The checked-in server.properties with this broker's ports, plus its absolute data folder.
@@ -67,6 +77,7 @@ start() {
   format_storage
   mkdir -p "$RUN_DIR/logs"
   log "starting broker on $HOST:$PORT"
+  local started=$SECONDS
   # setsid: the broker outlives the shell that started it; kafka.sh stop ends it.
   setsid java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
     -Dkafka.logs.dir="$RUN_DIR/logs" -Dlog4j.configuration="file:$HERE/log4j.properties" \
@@ -74,7 +85,7 @@ start() {
     >"$RUN_DIR/stdout.log" 2>&1 < /dev/null &
   echo $! >"$PID_FILE"
   wait_until_up
-  log "broker up (pid $(cat "$PID_FILE"))"
+  log "broker up in $((SECONDS - started)) s (pid $(cat "$PID_FILE"))"
 }
 
 stop() {

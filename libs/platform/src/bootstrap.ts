@@ -52,8 +52,9 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   app.useGlobalPipes(createValidationPipe());
 
   if (config.MIGRATE_ON_START === 'true') {
+    const started = Date.now();
     const applied = await runMigrations(app.get(DataSource));
-    if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Bootstrap');
+    if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied, ms: Date.now() - started }, 'Bootstrap');
   }
   const maintenance = await checkServerMaintenance(app.get(DataSource)).catch(() => null);
   if (maintenance) logger.warn({ msg: maintenance }, 'Bootstrap');
@@ -115,6 +116,24 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   return { app, url, consumer, relay, stop };
 }
 
+/**
+ * MIGRATE_ON_START=only: create the database if missing and run the pending migrations, then
+ * stop. The app is created but never initialised, so no consumer, relay, worker or HTTP starts.
+ */
+async function migrateOnly(definition: ServiceDefinition): Promise<void> {
+  await ensureDatabase(definition.config.DATABASE_URL);
+  const app = await NestFactory.create(definition.module, { bufferLogs: true, abortOnError: false });
+  const logger = app.get(JsonLogger);
+  app.useLogger(logger);
+  try {
+    const started = Date.now();
+    const applied = await runMigrations(app.get(DataSource));
+    logger.log({ msg: 'migrations applied (MIGRATE_ON_START=only): exiting', migrations: applied, ms: Date.now() - started }, 'Bootstrap');
+  } finally {
+    await app.close();
+  }
+}
+
 /** main.ts entry: start, stop cleanly on SIGTERM/SIGINT, exit non-zero on a failed start. */
 export function runService(build: () => ServiceDefinition): void {
   let definition: ServiceDefinition;
@@ -126,6 +145,16 @@ export function runService(build: () => ServiceDefinition): void {
       process.exit(78); // EX_CONFIG
     }
     throw error;
+  }
+  if (definition.config.MIGRATE_ON_START === 'only') {
+    migrateOnly(definition).then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(JSON.stringify({ level: 'fatal', service: definition.service, msg: 'migrations failed', error: String(error), stack: (error as Error)?.stack }) + '\n');
+        process.exit(1);
+      },
+    );
+    return;
   }
   startService(definition).then(
     (running) => {

@@ -82,8 +82,11 @@ export class ServiceConfig {
   /** Where a consumer group with no committed offsets starts (tests use 'latest'). */
   @IsIn(['earliest', 'latest']) KAFKA_NEW_GROUP_START: 'earliest' | 'latest' = 'earliest';
 
-  /** Run checked-in migrations at boot (under an advisory lock, so replicas take turns). */
-  @IsIn(['true', 'false']) MIGRATE_ON_START: 'true' | 'false' = 'true';
+  /**
+   * Run checked-in migrations at boot (under an advisory lock, so replicas take turns);
+   * `only`: migrate and exit (a deployment's migration Job, infra/kubernetes), `false`: leave them to it.
+   */
+  @IsIn(['true', 'false', 'only']) MIGRATE_ON_START: 'true' | 'false' | 'only' = 'true';
 }
 
 export class ConfigError extends Error {
