@@ -7,7 +7,7 @@ import {
   CourseCompleted, CourseMissed, SessionAttended, AttendanceOverdue,
 } from './events/scheduling.events';
 import {
-  ComplianceReviewClosed, ComplianceReviewOpened, DiversionCompleted, NoFurtherDiversion, RebookingRequested,
+  ComplianceReviewClosed, ComplianceReviewOpened, CourtResultRecorded, DiversionCompleted, NoFurtherDiversion, RebookingRequested,
   SummonsRequested, SummonsRequestWithdrawn,
 } from './events/outcome.events';
 import { NotificationFailed, NotificationSent } from './events/notification.events';
@@ -19,7 +19,7 @@ export const EVENT_DEFINITIONS = [
   AssessmentScheduled, AssessmentEscalated, AssessmentCompleted, AssessmentMissed, CourseBooked, SessionAttended,
   CourseMissed, CourseCompleted, AppointmentRescheduled, AttendanceOverdue,
   DiversionCompleted, ComplianceReviewOpened, ComplianceReviewClosed, RebookingRequested, SummonsRequested,
-  NoFurtherDiversion, SummonsRequestWithdrawn,
+  NoFurtherDiversion, SummonsRequestWithdrawn, CourtResultRecorded,
   NotificationSent, NotificationFailed,
 ] as const;
 

@@ -114,8 +114,10 @@ describe('what is sent when', () => {
   it('ComplianceReviewOpened: a show-cause notice, a legal one', () => {
     const result = planForEvent(envelope('ComplianceReviewOpened', {
       referralId: 'r1', reviewId: 'v1', trigger: 'session-missed', openedAt: '2026-12-02T21:00:00Z', showCauseDeadline: '2026-12-09T23:59:59Z',
+      schemeId: 'thames-valley-youth-diversion',
     }), settings());
-    expect(result.create[0]).toMatchObject({ id: 'show-cause:v1:person', category: 'legal' });
+    // The scheme travels with it: the notice names that scheme's consequence.
+    expect(result.create[0]).toMatchObject({ id: 'show-cause:v1:person', category: 'legal', context: { schemeId: 'thames-valley-youth-diversion' } });
   });
 
   it('AssessmentEscalated: to the provider, or to the officer when no provider serves the referral', () => {

@@ -274,7 +274,7 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
           plan('show-cause', {
             subject: d.reviewId, referralId, dueAt: now,
             context: {
-              eventType, deadline: d.showCauseDeadline, reason: d.kind ? `${d.kind}-missed` : d.trigger, area: d.area, officerCollarNumber: d.officerCollarNumber,
+              eventType, deadline: d.showCauseDeadline, reason: d.kind ? `${d.kind}-missed` : d.trigger, area: d.area, schemeId: d.schemeId, officerCollarNumber: d.officerCollarNumber,
               appointment: d.appointmentId ? settings.knownAppointment?.(d.appointmentId)?.appointment : undefined,
               event: { referralId, reviewId: d.reviewId, trigger: d.trigger, showCauseDeadline: d.showCauseDeadline },
             },
