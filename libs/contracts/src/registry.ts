@@ -10,7 +10,7 @@ import {
   ComplianceReviewClosed, ComplianceReviewOpened, CourtResultRecorded, DiversionCompleted, NoFurtherDiversion, RebookingRequested,
   SummonsRequested, SummonsRequestWithdrawn,
 } from './events/outcome.events';
-import { NotificationFailed, NotificationSent } from './events/notification.events';
+import { NotificationDeliveryReported, NotificationFailed, NotificationSent } from './events/notification.events';
 import { ContractViolation, validateAs } from './validation';
 
 /** Every event type of the platform. A type missing here cannot be produced or consumed. */
@@ -20,7 +20,7 @@ export const EVENT_DEFINITIONS = [
   CourseMissed, CourseCompleted, AppointmentRescheduled, AttendanceOverdue,
   DiversionCompleted, ComplianceReviewOpened, ComplianceReviewClosed, RebookingRequested, SummonsRequested,
   NoFurtherDiversion, SummonsRequestWithdrawn, CourtResultRecorded,
-  NotificationSent, NotificationFailed,
+  NotificationSent, NotificationFailed, NotificationDeliveryReported,
 ] as const;
 
 export type AnyEventDefinition = (typeof EVENT_DEFINITIONS)[number];

@@ -136,6 +136,7 @@ export function messageVariables({ referralId, context, contact, providerContact
     personRef: String(event.personRef ?? 'not known'),
     bwvReference: String(event.bwvReference ?? 'none recorded'),
     summonsRequestId: String(event.summonsRequestId ?? 'not known'),
+    reviewId: String(event.reviewId ?? 'not known'),
     detectedBy: event.detectedBy === 'provider' ? 'the provider recorded it as missed' : 'nothing was recorded by the deadline',
   };
 }
