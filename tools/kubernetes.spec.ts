@@ -95,7 +95,7 @@ describe('infra/kubernetes/base', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const refs = objects.flatMap((o) => o.spec?.template?.spec?.containers ?? []).flatMap((c: any) => c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef);
     expect(new Set(refs.map((e: any) => e.valueFrom.secretKeyRef.name))).toEqual(new Set(['ddp-secrets']));
-    expect(new Set(refs.map((e: any) => e.name))).toEqual(new Set(['DATABASE_PASSWORD', 'INTERNAL_API_TOKEN', 'SMTP_URL', 'NOTIFY_API_KEY']));
+    expect(new Set(refs.map((e: any) => e.name))).toEqual(new Set(['DATABASE_PASSWORD', 'INTERNAL_API_TOKEN', 'SMTP_URL', 'NOTIFY_API_KEY', 'NOTIFY_CALLBACK_TOKEN']));
     expect(Object.keys(configMap.data).filter((k) => /PASSWORD|TOKEN|KEY|SECRET/.test(k))).toEqual([]);
   });
 

@@ -7,10 +7,10 @@ import {
   CourseCompleted, CourseMissed, SessionAttended, AttendanceOverdue,
 } from './events/scheduling.events';
 import {
-  ComplianceReviewClosed, ComplianceReviewOpened, DiversionCompleted, NoFurtherDiversion, RebookingRequested,
+  ComplianceReviewClosed, ComplianceReviewOpened, CourtResultRecorded, DiversionCompleted, NoFurtherDiversion, RebookingRequested,
   SummonsRequested, SummonsRequestWithdrawn,
 } from './events/outcome.events';
-import { NotificationFailed, NotificationSent } from './events/notification.events';
+import { NotificationDeliveryReported, NotificationFailed, NotificationSent } from './events/notification.events';
 import { ContractViolation, validateAs } from './validation';
 
 /** Every event type of the platform. A type missing here cannot be produced or consumed. */
@@ -19,8 +19,8 @@ export const EVENT_DEFINITIONS = [
   AssessmentScheduled, AssessmentEscalated, AssessmentCompleted, AssessmentMissed, CourseBooked, SessionAttended,
   CourseMissed, CourseCompleted, AppointmentRescheduled, AttendanceOverdue,
   DiversionCompleted, ComplianceReviewOpened, ComplianceReviewClosed, RebookingRequested, SummonsRequested,
-  NoFurtherDiversion, SummonsRequestWithdrawn,
-  NotificationSent, NotificationFailed,
+  NoFurtherDiversion, SummonsRequestWithdrawn, CourtResultRecorded,
+  NotificationSent, NotificationFailed, NotificationDeliveryReported,
 ] as const;
 
 export type AnyEventDefinition = (typeof EVENT_DEFINITIONS)[number];

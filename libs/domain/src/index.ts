@@ -9,6 +9,7 @@ export * from './lifecycle';
 export { assessAttendance, eventForAttendance, showCauseDeadline } from './compliance';
 export type { AttendanceMark, AbsenceClass, AttendanceAssessment } from './compliance';
 export * from './outcome';
+export * from './wording';
 export * from './rule-table';
 export {
   defaultRuleSet,
@@ -18,6 +19,8 @@ export {
   PROVIDERS,
   CRIME_OUTCOMES,
   WITHDRAWAL_REASONS,
+  COURT_RESULTS,
   ADMISSIBLE_OFFENCES,
   SEED,
+  HOME_OFFICE_COUNTING_RULES,
 } from './config';

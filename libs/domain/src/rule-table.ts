@@ -22,7 +22,9 @@ function where(areas: readonly AreaCode[] | 'force-wide'): string {
 }
 
 function shortSource(source: Source): string {
-  return source === 'configuration default' ? 'default' : `seed ${source.replace(/^seeds\//, '').slice(0, 3)}`;
+  if (source === 'configuration default') return 'default';
+  if (source.startsWith('outside source: ')) return source.replace(/^outside source: /, 'outside: ');
+  return `seed ${source.replace(/^seeds\//, '').slice(0, 3)}`;
 }
 
 const SCHEME_FIELDS: readonly SchemeRuleField[] = [
@@ -150,6 +152,11 @@ export function ruleTableMarkdown(rules: RuleSet = defaultRuleSet): string {
 
   parts.push('### Crime outcome codes');
   parts.push(table(['code', 'title', 'description', 'source'], rules.crimeOutcomes.map((o) => [o.code, o.title, o.description, o.source])));
+
+  parts.push('### Court results and the crime outcome they mean');
+  parts.push(
+    table(['result', 'description', 'crime outcome', 'source'], rules.courtResults.map((r) => [r.result, r.description, r.crimeOutcome, r.source])),
+  );
 
   parts.push('### Withdrawal reasons');
   parts.push(table(['code', 'description', 'source'], rules.withdrawalReasons.map((r) => [r.code, r.description, r.source])));

@@ -41,8 +41,11 @@ export type SchemeId = KnownSchemeId | (string & {});
 
 export type ProviderId = string;
 
-/** Where a rule comes from: a seed document, or a value the sources do not give. */
-export type Source = `seeds/${string}` | 'configuration default';
+/**
+ * Where a rule comes from: a seed document, a value the sources do not give, or a named
+ * source outside the seeds (e.g. the Home Office counting rules for crime outcome codes).
+ */
+export type Source = `seeds/${string}` | 'configuration default' | `outside source: ${string}`;
 export const CONFIGURATION_DEFAULT = 'configuration default' as const;
 
 /** Every configuration row is effective-dated: Europe/London local dates, both ends inclusive. */
@@ -186,6 +189,17 @@ export interface WithdrawalReason extends Provenance {
   description: string;
 }
 
+/**
+ * What the courts unit can record on a summons request, and the crime outcome it means:
+ * a code, 'pending' (the result does not settle it yet) or 'none' (no prosecution follows;
+ * the platform records no code of its own).
+ */
+export interface CourtResultRule extends Provenance {
+  result: string;
+  description: string;
+  crimeOutcome: CrimeOutcomeCode | 'pending' | 'none';
+}
+
 /** All the configuration tables the decision functions read. */
 export interface RuleSet {
   areas: readonly Area[];
@@ -194,4 +208,5 @@ export interface RuleSet {
   providers: readonly Provider[];
   crimeOutcomes: readonly CrimeOutcome[];
   withdrawalReasons: readonly WithdrawalReason[];
+  courtResults: readonly CourtResultRule[];
 }

@@ -16,6 +16,18 @@ export interface NotifyRequest {
   receivedAt: number;
 }
 
+/** The final statuses Notify reports in a delivery receipt. */
+export type NotifyReceiptStatus = 'delivered' | 'permanent-failure' | 'temporary-failure' | 'technical-failure';
+
+/** Where and how this server sends delivery receipts, as Notify does to a service's callback URL. */
+export interface NotifyCallback {
+  url: string;
+  /** The bearer token the service configured for its callback. */
+  token: string;
+  /** The receipt to send for each accepted message at once, or null to send none (send one later with sendReceipt). Default: delivered. */
+  decide?: (req: NotifyRequest) => NotifyReceiptStatus | null;
+}
+
 /** An answer: a status (429 is RateLimitError, Notify's per-minute limit), or a status with Notify's error name. */
 export type NotifyAnswer = number | { status: number; error: string };
 
@@ -29,6 +41,10 @@ export interface LocalNotifyApi {
   sent(type?: 'sms' | 'email'): NotifyRequest[];
   /** Decide the answer per request (default 201); e.g. () => 500 while testing retries, or { status: 429, error: 'TooManyRequestsError' } for the daily limit. */
   respondWith(decide: ((req: NotifyRequest, index: number) => NotifyAnswer) | null): void;
+  /** Sends delivery receipts to a callback from now on (null: none, the default). */
+  sendReceiptsTo(callback: NotifyCallback | null): void;
+  /** Sends one delivery receipt for an accepted message now; resolves with the callback's HTTP status. */
+  sendReceipt(req: NotifyRequest, status: NotifyReceiptStatus): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +76,22 @@ export async function startLocalNotifyApi(options: { port?: number; host?: strin
   const apiKey = `${name}-${serviceId}-${secret}`;
   const requests: NotifyRequest[] = [];
   let decide: ((req: NotifyRequest, index: number) => NotifyAnswer) | null = null;
+  let callback: NotifyCallback | null = null;
+
+  /** Notify's delivery receipt: a JSON POST with the service's bearer token (GOV.UK Notify, "Callbacks"). */
+  const sendReceipt = async (req: NotifyRequest, status: NotifyReceiptStatus, to: NotifyCallback | null = callback): Promise<number> => {
+    if (!to) throw new Error('no callback configured: call sendReceiptsTo first');
+    const at = new Date().toISOString();
+    const res = await fetch(to.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${to.token}` },
+      body: JSON.stringify({
+        id: req.notificationId, reference: req.reference ?? null, to: req.to, status, created_at: new Date(req.receivedAt).toISOString(),
+        completed_at: at, sent_at: at, notification_type: req.type, template_id: req.templateId, template_version: 1,
+      }),
+    });
+    return res.status;
+  };
 
   const http = await listenOnLoopback((req, res, body) => {
     const type = req.url === '/v2/notifications/sms' ? 'sms' : req.url === '/v2/notifications/email' ? 'email' : null;
@@ -82,6 +114,9 @@ export async function startLocalNotifyApi(options: { port?: number; host?: strin
       return sendJson(res, request.status, { status_code: request.status, errors: [{ error: request.error, message: `${to} refused by the test server (${request.status})` }] });
     }
     request.notificationId = randomUUID();
+    const receipt = callback ? (callback.decide ?? (() => 'delivered' as const))(request) : null;
+    // After the answer, as Notify does: the receipt comes once the carrier reports.
+    if (receipt && callback) setTimeout(() => void sendReceipt(request, receipt).catch(() => undefined), 50);
     const content = type === 'sms'
       ? { body: json.personalisation?.body ?? '', from_number: 'GOVUK' }
       : { body: json.personalisation?.body ?? '', subject: json.personalisation?.subject ?? '', from_email: 'test@notifications.service.gov.uk' };
@@ -103,6 +138,10 @@ export async function startLocalNotifyApi(options: { port?: number; host?: strin
     respondWith(fn) {
       decide = fn;
     },
+    sendReceiptsTo(to) {
+      callback = to;
+    },
+    sendReceipt: (req, status) => sendReceipt(req, status),
     stop: http.stop,
   };
 }

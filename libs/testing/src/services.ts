@@ -17,6 +17,9 @@ export function testServiceEnv(suite: string, overrides: Record<string, string> 
     CONSUMER_RETRY_BASE_MS: '20',
     OUTBOX_POLL_MS: '50',
     KAFKA_NEW_GROUP_START: 'latest',
+    // No notification service runs beside an in-process service: show-cause windows run from the review's opening
+    // unless a suite about the notice asks for 'required' (the production default).
+    SHOW_CAUSE_NOTICE_CONFIRMATION: 'off',
     ...overrides,
   };
 }

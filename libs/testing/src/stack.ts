@@ -114,6 +114,9 @@ export async function startStack(options: {
     OUTBOX_POLL_MS: '100',
     REFERRAL_SERVICE_URL: urls.referral,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // The stack's notices go by SMTP with no delivery receipts: windows run from the review's opening unless a
+    // journey about the notice (e2e/outcomes-follow-courts) sets 'required', the production default, with a Notify stand-in.
+    SHOW_CAUSE_NOTICE_CONFIRMATION: 'off',
     ...options.common,
     ...options.env?.[s],
   });

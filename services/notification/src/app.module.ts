@@ -19,6 +19,8 @@ import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesService } from './preferences/preferences.service';
 import { CONTACT_SOURCE } from './recipients/contact-source.token';
 import { ReferralContactClient, type ContactSource } from './recipients/contact.client';
+import { DeliveryReceiptsController } from './receipts/delivery-receipts.controller';
+import { DeliveryReceiptsService } from './receipts/delivery-receipts.service';
 import { InternalTokenGuard } from '@ddp/platform';
 import { ProviderContactEntity, RecipientEndpointEntity } from './recipients/recipient-endpoint.entity';
 import { RecipientDirectory } from './recipients/recipient-directory';
@@ -42,7 +44,7 @@ export class NotificationAppModule {
     return {
       module: NotificationAppModule,
       imports: [PlatformModule.forService({ service: 'notification', config, entities: NOTIFICATION_ENTITIES, migrations: NOTIFICATION_MIGRATIONS, clock })],
-      controllers: [ReferralEventsConsumer, SchedulingEventsConsumer, OutcomeEventsConsumer, DeliveryLogController, PreferencesController, RecipientEndpointsController],
+      controllers: [ReferralEventsConsumer, SchedulingEventsConsumer, OutcomeEventsConsumer, DeliveryLogController, PreferencesController, RecipientEndpointsController, DeliveryReceiptsController],
       providers: [
         { provide: CHANNEL_ADAPTERS, useFactory: () => ({ ...createChannelAdapters(config), ...overrides.adapters }) },
         { provide: CONTACT_SOURCE, useFactory: () => overrides.contacts ?? new ReferralContactClient(config.REFERRAL_SERVICE_URL, config.INTERNAL_API_TOKEN, config.CONTACT_TIMEOUT_MS) },
@@ -56,6 +58,7 @@ export class NotificationAppModule {
         },
         InternalTokenGuard,
         PreferencesService,
+        DeliveryReceiptsService,
         RecipientDirectory,
         RecipientResolver,
         DeliveryQueues,

@@ -69,6 +69,18 @@ export class NotificationConfig extends ServiceConfig {
    */
   @Transform(toInt) @IsInt() @Min(0) @Max(300_000) DIRECTORY_CACHE_MS = 5_000;
 
+  /**
+   * The bearer token GOV.UK Notify sends with its delivery receipts (set the same value as the
+   * callback's token in Notify's API integration settings). Without it receipts are refused (401).
+   */
+  @IsOptional() @IsString() NOTIFY_CALLBACK_TOKEN?: string;
+
+  /**
+   * How long a show-cause notice may go without a confirmed delivery before the provider is
+   * asked to phone the person (ms, business time). A failure receipt asks at once.
+   */
+  @Transform(toInt) @IsInt() @Min(60_000) @Max(7 * 24 * 3_600_000) SHOW_CAUSE_CONFIRM_WITHIN_MS = 24 * 3_600_000;
+
   /** How often the dispatcher looks for notifications whose jobs must be added or removed. */
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000) DISPATCH_POLL_MS = 500;
 }

@@ -11,7 +11,9 @@ import { AttendanceRecordEntity, DeferredEventEntity, ReferralCaseEntity, Referr
 import { ReferralsController } from './referrals/referrals.controller';
 import { ComplianceReviewEntity } from './reviews/compliance-review.entity';
 import { ReviewWindowJobs } from './reviews/review-window.jobs';
+import { NoticeReceiptsConsumer } from './reviews/notice-receipts.consumer';
 import { ReviewsController } from './reviews/reviews.controller';
+import { ShowCauseNoticeService } from './reviews/show-cause-notice.service';
 import { SummonsRequestEntity, SummonsRequestHistoryEntity } from './summons/summons-request.entity';
 import { SummonsController } from './summons/summons.controller';
 import { SummonsService } from './summons/summons.service';
@@ -27,8 +29,8 @@ export class OutcomeAppModule {
     return {
       module: OutcomeAppModule,
       imports: [PlatformModule.forService({ service: 'outcome', config, entities: OUTCOME_ENTITIES, migrations: OUTCOME_MIGRATIONS, clock })],
-      controllers: [OutcomeEventsConsumer, SummonsController, ReviewsController, ReferralsController, StatsController],
-      providers: [FiguresService, SummonsService, ReviewWindowJobs, ComplianceService, REDIS_LOSS_WATCH_PROVIDER],
+      controllers: [OutcomeEventsConsumer, NoticeReceiptsConsumer, SummonsController, ReviewsController, ReferralsController, StatsController],
+      providers: [FiguresService, SummonsService, ReviewWindowJobs, ComplianceService, ShowCauseNoticeService, REDIS_LOSS_WATCH_PROVIDER],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { ServiceConfig, loadConfig } from '@ddp/platform';
 
 /** Environment of the outcome service (see ServiceConfig for the shared variables). */
@@ -15,6 +15,14 @@ export class OutcomeConfig extends ServiceConfig {
 
   /** How often scheme figure deltas are folded into the per-cell counters (figures/figures.service.ts). */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(100) @Max(3_600_000) FIGURES_FOLD_MS = 30_000;
+
+  /**
+   * 'required': a show-cause window never closes on a notice that was not confirmed to have
+   * reached the person (a delivery receipt, or the provider's recorded call); it waits, and
+   * counts from the confirmation. 'off': the window runs from the review's opening regardless
+   * (for suites and set-ups with no notification service).
+   */
+  @IsIn(['required', 'off']) SHOW_CAUSE_NOTICE_CONFIRMATION: 'required' | 'off' = 'required';
 
   /** Review-window jobs processed at once by this replica. */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(100) REVIEW_WINDOW_CONCURRENCY = 5;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, ReferralCreated, ReferralDeclined,
   ReferralWithdrawn, SessionAttended, TOPICS,
-  type ComplianceReviewClosedData, type ComplianceReviewOpenedData, type DataOf, type DiversionCompletedData, type EventDefinition,
+  type ComplianceReviewClosedData, type ComplianceReviewOpenedData, type CourtResultRecordedData, type DataOf, type DiversionCompletedData, type EventDefinition,
   type EventEnvelope, type NoFurtherDiversionData, type RebookingRequestedData, type ReferralCreatedData, type SummonsRequestedData,
   type SummonsRequestWithdrawnData,
 } from '@ddp/contracts';
@@ -204,8 +204,8 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     expect(closed.data).toMatchObject({ reviewId: opened.data.reviewId, resolution: 'summons-requested', summonsRequestId: summons.data.summonsRequestId });
     expect(await statusOf(r.referralId)).toBe('summons-requested');
     expect(await eventsOf('NoFurtherDiversion', r.referralId)).toHaveLength(0);
-    const [rc] = await queryDatabase<{ crime_outcome_code: number }>(db, 'SELECT crime_outcome_code FROM referral_case WHERE referral_id = $1', [r.referralId]);
-    expect(rc.crime_outcome_code).toBe(1);
+    // A request is not a charge: no crime outcome until the courts unit records a result.
+    expect((await getJson(`${service.url}/v1/referrals/${r.referralId}/compliance`)).body).toMatchObject({ crimeOutcomeCode: null, crimeOutcome: 'pending', courtResult: null });
   });
 
   it('force-wide youth scheme: the first unacceptable miss is within tolerance (rebooked); the second opens a review that ends in a summons request', async () => {
@@ -535,12 +535,21 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     const refused = await postJson(`${base}/${sa.data.summonsRequestId}/withdraw`, { withdrawnBy: 'SGT-2231', reason: 'changed my mind' });
     expect(refused).toMatchObject({ status: 409, body: { code: 'not-pending' } });
 
+    const compliance = async () => (await getJson(`${service.url}/v1/referrals/${a.referralId}/compliance`)).body;
+    expect((await postJson(`${base}/${sa.data.summonsRequestId}/court-result`, { result: 'other', recordedBy: 'CU-0412' })).status).toBe(200);
+    expect(await compliance()).toMatchObject({ crimeOutcomeCode: null, crimeOutcome: 'pending', courtResult: 'other' });
     const result = await postJson(`${base}/${sa.data.summonsRequestId}/court-result`, { result: 'summons-issued', recordedBy: 'CU-0412', hearingDate: '2027-01-14' });
     expect(result.status).toBe(200);
+    expect(result.body.courtResult).toMatchObject({ result: 'summons-issued', crimeOutcome: 'recorded' });
+    expect(await compliance()).toMatchObject({ crimeOutcomeCode: 1, crimeOutcome: 'recorded', courtResult: 'summons-issued' });
+    const issued = await waitFor<CourtResultRecordedData>('CourtResultRecorded', a.referralId, (e) => e.data.result === 'summons-issued');
+    expect(issued.data).toMatchObject({ summonsRequestId: sa.data.summonsRequestId, crimeOutcome: 'recorded', crimeOutcomeCode: 1, hearingDate: '2027-01-14', recordedBy: 'CU-0412', supersedes: 'other' });
     const final = await postJson(`${base}/${sa.data.summonsRequestId}/court-result`, { result: 'guilty', recordedBy: 'CU-0007', notes: 'fined' });
     expect(final.body).toMatchObject({ status: 'court-result-recorded', courtResult: { result: 'guilty', recordedBy: 'CU-0007', notes: 'fined' } });
-    expect(final.body.history.map((h: { action: string }) => h.action)).toEqual(['requested', 'acknowledged', 'court-result-recorded', 'court-result-recorded']);
-    expect(final.body.history[3].detail).toMatchObject({ supersedes: 'summons-issued' });
+    expect(final.body.history.map((h: { action: string }) => h.action)).toEqual(['requested', 'acknowledged', 'court-result-recorded', 'court-result-recorded', 'court-result-recorded']);
+    expect(final.body.history[4].detail).toMatchObject({ supersedes: 'summons-issued' });
+    expect(await compliance()).toMatchObject({ crimeOutcomeCode: 1, crimeOutcome: 'recorded' });
+    expect((await postJson(`${base}/${sa.data.summonsRequestId}/court-result`, { result: 'made-up', recordedBy: 'CU-0007' })).status).toBe(400);
 
     const withdraw = await postJson(`${base}/${sb.data.summonsRequestId}/withdraw`, { withdrawnBy: 'SGT-2231', reason: 'Medical evidence received for the day of the session' });
     expect(withdraw.status).toBe(200);

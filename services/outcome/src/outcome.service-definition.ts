@@ -4,6 +4,7 @@ import { OutcomeAppModule } from './app.module';
 import { loadOutcomeConfig } from './outcome.config';
 import { ComplianceService } from './referrals/compliance.service';
 import { ReviewWindowJobs } from './reviews/review-window.jobs';
+import { ShowCauseNoticeService } from './reviews/show-cause-notice.service';
 
 /** How the outcome service is wired: used by main.ts and by the tests alike. */
 export function outcomeService(env: Record<string, string | undefined> = process.env, clock?: Clock): ServiceDefinition {
@@ -19,7 +20,7 @@ export function outcomeService(env: Record<string, string | undefined> = process
     consumer: {
       groupId: 'outcome-service',
       deadLetterTopic: DEAD_LETTER_TOPICS.outcome,
-      subscriptions: [{ topic: TOPICS.referral }, { topic: TOPICS.scheduling }],
+      subscriptions: [{ topic: TOPICS.referral }, { topic: TOPICS.scheduling }, { topic: TOPICS.notification }],
     },
     // After migrations, before listening: restore any missing window job, then start this replica's worker.
     // The same sweep runs whenever Redis is found to have lost its data while the service runs.
@@ -30,7 +31,8 @@ export function outcomeService(env: Record<string, string | undefined> = process
       // Sentinel first (this runs before the module hooks): a loss after it is caught by the watch, one before it by the sweep.
       await redisLossWatch.start();
       await compliance.ensureWindowJobs();
-      app.get(ReviewWindowJobs).start((job) => compliance.closeWindow(job));
+      const notices = app.get(ShowCauseNoticeService);
+      app.get(ReviewWindowJobs).start((job) => notices.decide(job));
     },
   };
 }

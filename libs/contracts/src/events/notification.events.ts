@@ -1,5 +1,5 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, MaxLength, Min } from 'class-validator';
-import { CODE_PATTERN } from '../common';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { CODE_PATTERN, IsInstant } from '../common';
 import { TOPICS } from '../topics';
 import { defineEvent } from './define';
 
@@ -41,4 +41,28 @@ export const NotificationFailed = defineEvent({
   topic: TOPICS.notification,
   data: NotificationFailedData,
   description: 'Every delivery attempt failed; the failure is recorded and visible.',
+});
+
+export const DELIVERY_STATUSES = ['delivered', 'permanent-failure', 'temporary-failure', 'technical-failure'] as const;
+
+export class NotificationDeliveryReportedData {
+  @IsString() @IsNotEmpty() notificationId: string;
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsIn(CHANNELS) channel: string;
+  @IsIn(RECIPIENT_ROLES) recipientRole: string;
+  @Matches(CODE_PATTERN) template: string;
+  /** The carrier's final word on the message (GOV.UK Notify's delivery receipt). */
+  @IsIn(DELIVERY_STATUSES) status: string;
+  /** When the receipt reached this platform (the service clock). */
+  @IsInstant() reportedAt: string;
+  /** The compliance review a show-cause notice belongs to. */
+  @IsOptional() @IsString() reviewId?: string;
+}
+
+export const NotificationDeliveryReported = defineEvent({
+  type: 'NotificationDeliveryReported',
+  version: 1,
+  topic: TOPICS.notification,
+  data: NotificationDeliveryReportedData,
+  description: 'The carrier reported whether a sent notice reached the person (delivered, or a failure): a show-cause window counts from a confirmed delivery.',
 });

@@ -136,7 +136,7 @@ export const SummonsRequested = defineEvent({
   version: 1,
   topic: TOPICS.outcome,
   data: SummonsRequestedData,
-  description: 'A deferred prosecution failed: the courts unit is asked to consider a summons.',
+  description: 'A diversion whose consequence is prosecution failed (an adult deferred prosecution, or the youth community resolution): the courts unit is asked to consider a summons. No crime outcome yet.',
 });
 
 export class NoFurtherDiversionData {
@@ -175,3 +175,28 @@ export const SummonsRequestWithdrawn = defineEvent({
   description: 'A supervisor withdrew a pending summons request before the courts unit acknowledged it.',
 });
 
+
+export class CourtResultRecordedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() summonsRequestId: string;
+  @Matches(CODE_PATTERN) schemeId: string;
+  @Matches(CODE_PATTERN) area: string;
+  /** The courts unit's result, one of the configured court results (libs/domain COURT_RESULTS). */
+  @Matches(CODE_PATTERN) result: string;
+  /** 'recorded': crimeOutcomeCode holds the code; 'pending': the result settles nothing yet; 'none': no prosecution follows, no code. */
+  @IsIn(['recorded', 'pending', 'none']) crimeOutcome: string;
+  @IsOptional() @IsIn([1, 8, 22]) crimeOutcomeCode?: number;
+  @IsString() @IsNotEmpty() @MaxLength(100) recordedBy: string;
+  @IsInstant() recordedAt: string;
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) hearingDate?: string;
+  /** The result this one replaces, when the courts unit records a later one. */
+  @IsOptional() @Matches(CODE_PATTERN) supersedes?: string;
+}
+
+export const CourtResultRecorded = defineEvent({
+  type: 'CourtResultRecorded',
+  version: 1,
+  topic: TOPICS.outcome,
+  data: CourtResultRecordedData,
+  description: 'The courts unit recorded a result on a summons request; the failed diversion\'s crime outcome follows it (a request alone is no charge).',
+});

@@ -2,13 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isIsoDate } from '../time';
 import { AGE_BANDS, OFFENCE_TYPES, type Source } from '../types';
-import { defaultRuleSet, SEED } from './index';
+import { defaultRuleSet, HOME_OFFICE_COUNTING_RULES, SEED } from './index';
 
 const SEED_FILES = Object.values(SEED);
 const SEEDS_DIR = path.resolve(__dirname, '../../../../../shared/seeds');
 
 function expectSource(source: Source): void {
   if (source === 'configuration default') return;
+  if (source.startsWith('outside source: ')) return;
   expect(SEED_FILES).toContain(source);
 }
 
@@ -29,7 +30,7 @@ describe('configuration tables: provenance and shape', () => {
   });
 
   it('gives every row, every scheme rule and every provider rule a known source', () => {
-    for (const row of [...rows, ...defaultRuleSet.crimeOutcomes, ...defaultRuleSet.withdrawalReasons]) expectSource(row.source);
+    for (const row of [...rows, ...defaultRuleSet.crimeOutcomes, ...defaultRuleSet.withdrawalReasons, ...defaultRuleSet.courtResults]) expectSource(row.source);
     for (const s of defaultRuleSet.schemes) {
       Object.values(s.provenance).forEach(expectSource);
       s.admissibleOffences.forEach((o) => expectSource(o.source));
@@ -116,5 +117,17 @@ describe('configuration tables: facts from the seeds', () => {
 
   it('knows crime outcome codes 1, 8 and 22', () => {
     expect(defaultRuleSet.crimeOutcomes.map((o) => o.code)).toEqual([1, 8, 22]);
+  });
+
+  it('sources the outcome codes to the Home Office counting rules, never to a seed (no seed names a code)', () => {
+    for (const o of defaultRuleSet.crimeOutcomes) expect(o.source).toBe(HOME_OFFICE_COUNTING_RULES);
+    for (const s of defaultRuleSet.schemes) expect(s.provenance.completionOutcomeCode).toBe(HOME_OFFICE_COUNTING_RULES);
+    for (const r of defaultRuleSet.courtResults) expect(r.source).not.toMatch(/^seeds\//);
+  });
+
+  it('gives every court result a configured outcome (a code from the table, pending or none)', () => {
+    const codes = defaultRuleSet.crimeOutcomes.map((o) => o.code as unknown);
+    for (const r of defaultRuleSet.courtResults) expect([...codes, 'pending', 'none']).toContain(r.crimeOutcome);
+    expect(defaultRuleSet.courtResults.find((r) => r.result === 'summons-issued')?.crimeOutcome).toBe(1);
   });
 });

@@ -1,14 +1,15 @@
 import type { RuleSet } from '../types';
 import { AREAS } from './areas';
+import { COURT_RESULTS } from './court-results';
 import { CRIME_OUTCOMES } from './crime-outcomes';
 import { PROVIDERS } from './providers';
 import { SCHEMES } from './schemes';
 import { SMALL_QUANTITY_THRESHOLDS } from './thresholds';
 import { WITHDRAWAL_REASONS } from './withdrawal-reasons';
 
-export { AREAS, CRIME_OUTCOMES, PROVIDERS, SCHEMES, SMALL_QUANTITY_THRESHOLDS, WITHDRAWAL_REASONS };
+export { AREAS, COURT_RESULTS, CRIME_OUTCOMES, PROVIDERS, SCHEMES, SMALL_QUANTITY_THRESHOLDS, WITHDRAWAL_REASONS };
 export { ADMISSIBLE_OFFENCES } from './admissible-offences';
-export { SEED } from './sources';
+export { HOME_OFFICE_COUNTING_RULES, SEED } from './sources';
 
 /** The configuration the decision functions use unless given another. */
 export const defaultRuleSet: RuleSet = {
@@ -18,4 +19,5 @@ export const defaultRuleSet: RuleSet = {
   providers: PROVIDERS,
   crimeOutcomes: CRIME_OUTCOMES,
   withdrawalReasons: WITHDRAWAL_REASONS,
+  courtResults: COURT_RESULTS,
 };

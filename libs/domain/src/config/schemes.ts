@@ -1,6 +1,6 @@
 import type { Scheme } from '../types';
 import { ADMISSIBLE_OFFENCES } from './admissible-offences';
-import { DEFAULT, SEED } from './sources';
+import { DEFAULT, HOME_OFFICE_COUNTING_RULES, SEED } from './sources';
 
 /**
  * The scheme catalogue. Where several schemes cover the same area and age band on a date,
@@ -28,7 +28,7 @@ export const SCHEMES: readonly Scheme[] = [
     note:
       'Seed 002 dates the launch "November 2018" with no day: the 1st is taken. Seed 001: a voluntary attendance scheme; ' +
       'if a referred individual does not attend they are no longer eligible for a further diversion. Seed 003: the ' +
-      'voluntary adult pilot is measured against community resolutions (Outcome 8).',
+      'voluntary adult pilot is measured against "community resolutions": completion is recorded as a community resolution (Outcome 8, a Home Office counting rules code, not a seed\'s).',
     provenance: {
       validity: SEED.youthForceWide,
       coverage: SEED.windsorMaidenheadPilot,
@@ -39,7 +39,7 @@ export const SCHEMES: readonly Scheme[] = [
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
-      completionOutcomeCode: SEED.caseStudy,
+      completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
       requiresBwvInterview: SEED.caseStudy,
     },
   },
@@ -63,7 +63,7 @@ export const SCHEMES: readonly Scheme[] = [
     note:
       'Seed 001: started 13/1/2020; if an adult does not attend they are reported for the offence, likely summons. ' +
       'Seed 003 (2020, the adult deferred summons approach): interview on body-worn video, summons deferred pending ' +
-      'completion, positive outcome at the end (Outcome 22), open regardless of previous convictions, unlimited opportunities while engaging.',
+      'completion, "a positive outcome" at the end (recorded as Outcome 22: the Home Office counting rules\' code, not the seed\'s), open regardless of previous convictions, unlimited opportunities while engaging.',
     provenance: {
       validity: SEED.windsorMaidenheadPilot,
       coverage: SEED.windsorMaidenheadPilot,
@@ -74,7 +74,7 @@ export const SCHEMES: readonly Scheme[] = [
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
-      completionOutcomeCode: SEED.caseStudy,
+      completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
       requiresBwvInterview: SEED.caseStudy,
     },
   },
@@ -108,7 +108,7 @@ export const SCHEMES: readonly Scheme[] = [
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
-      completionOutcomeCode: SEED.caseStudy,
+      completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
       requiresBwvInterview: SEED.caseStudy,
     },
   },
@@ -132,7 +132,7 @@ export const SCHEMES: readonly Scheme[] = [
     note:
       'Seed 002 (published 12/13 October 2020) announces the roll-out "forcewide" in October 2020 with no start day: ' +
       'the 1st is taken. Re-diversion while the young person engages; not engaging means arrest and prosecution ' +
-      '(a summons request). Seed 003: community resolution (Outcome 8), six-week course (six weekly sessions; session length is a default).',
+      '(a summons request). Seed 003: "a community resolution is used" (recorded as Outcome 8, the Home Office counting rules\' code), six-week course (six weekly sessions; session length is a default).',
     provenance: {
       validity: SEED.youthForceWide,
       coverage: SEED.youthForceWide,
@@ -143,7 +143,7 @@ export const SCHEMES: readonly Scheme[] = [
       courseTemplate: SEED.caseStudy,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
-      completionOutcomeCode: SEED.caseStudy,
+      completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
       requiresBwvInterview: SEED.caseStudy,
     },
   },
@@ -179,7 +179,7 @@ export const SCHEMES: readonly Scheme[] = [
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
-      completionOutcomeCode: SEED.caseStudy,
+      completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
       requiresBwvInterview: SEED.caseStudy,
     },
   },

@@ -15,3 +15,9 @@ export const SEED = {
 } as const satisfies Record<string, Source>;
 
 export const DEFAULT: Source = 'configuration default';
+
+/**
+ * Crime outcome codes are not in the seeds: no seed names a code. They are the Home Office
+ * counting rules' outcome types, configured here.
+ */
+export const HOME_OFFICE_COUNTING_RULES: Source = 'outside source: Home Office counting rules';

@@ -100,6 +100,12 @@ export class OutcomeEventsConsumer {
     return this.planner.handle(ctx.manager, event);
   }
 
+  /** Cancels the show-cause fallback (the provider's phone task): the review is over. */
+  @EventPattern('ComplianceReviewClosed')
+  onComplianceReviewClosed(@Payload() event: EventEnvelope, @Ctx() ctx: EventContext) {
+    return this.planner.handle(ctx.manager, event);
+  }
+
   @EventPattern('SummonsRequested')
   onSummonsRequested(@Payload() event: EventEnvelope, @Ctx() ctx: EventContext) {
     return this.planner.handle(ctx.manager, event);

@@ -64,7 +64,7 @@ export class NotificationPlanner {
     for (const envelope of envelopes) {
       const referralId = referralIdOf(envelope);
       const mine = known.get(referralId);
-      const result = planForEvent(envelope, { now, offsets: this.offsets, knownAppointment: (id) => mine?.get(id) });
+      const result = planForEvent(envelope, { now, offsets: this.offsets, showCauseConfirmWithinMs: this.config.SHOW_CAUSE_CONFIRM_WITHIN_MS, knownAppointment: (id) => mine?.get(id) });
       if (envelope.eventType === 'SummonsRequestWithdrawn') await this.onlyTellCourtsWhatTheyHeard(manager, result);
       if (envelope.eventType === 'ReferralCreated' || envelope.eventType === 'AssessmentScheduled') {
         this.referralToBookedProvider(referralId, booking.get(referralId) ?? [], result, now);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ddp/contracts';
-import { notificationId, planForEvent, type PlanSettings } from './notification-plans';
+import { notificationId, planForEvent, showCauseFallbackId, showCauseFallbackNowId, type PlanSettings } from './notification-plans';
 import { parseReminderOffsets } from './reminder-offsets';
 
 const envelope = (eventType: string, data: Record<string, unknown>): EventEnvelope => ({
@@ -114,8 +114,21 @@ describe('what is sent when', () => {
   it('ComplianceReviewOpened: a show-cause notice, a legal one', () => {
     const result = planForEvent(envelope('ComplianceReviewOpened', {
       referralId: 'r1', reviewId: 'v1', trigger: 'session-missed', openedAt: '2026-12-02T21:00:00Z', showCauseDeadline: '2026-12-09T23:59:59Z',
+      schemeId: 'thames-valley-youth-diversion',
     }), settings());
-    expect(result.create[0]).toMatchObject({ id: 'show-cause:v1:person', category: 'legal' });
+    // The scheme travels with it: the notice names that scheme's consequence.
+    expect(result.create[0]).toMatchObject({ id: 'show-cause:v1:person', category: 'legal', context: { schemeId: 'thames-valley-youth-diversion' } });
+  });
+
+  it('ComplianceReviewOpened: the fallback, a phone task for the provider, waits for a delivery receipt; the review closing cancels it', () => {
+    const result = planForEvent(envelope('ComplianceReviewOpened', {
+      referralId: 'r1', reviewId: 'v1', trigger: 'session-missed', openedAt: '2026-12-02T21:00:00Z', showCauseDeadline: '2026-12-09T23:59:59Z',
+    }), { ...settings(), showCauseConfirmWithinMs: 6 * 3_600_000 });
+    const task = result.create.find((p) => p.template === 'show-cause-phone-task');
+    expect(task).toMatchObject({ id: showCauseFallbackId('v1'), role: 'provider', category: 'operational' });
+    expect(task!.dueAt.getTime() - result.create[0].dueAt.getTime()).toBe(6 * 3_600_000);
+    const closed = planForEvent(envelope('ComplianceReviewClosed', { referralId: 'r1', reviewId: 'v1', resolution: 'excused', closedAt: '2026-12-03T10:00:00Z' }), settings());
+    expect(closed.cancel).toEqual([expect.objectContaining({ ids: [showCauseFallbackId('v1'), showCauseFallbackNowId('v1')] })]);
   });
 
   it('AssessmentEscalated: to the provider, or to the officer when no provider serves the referral', () => {

@@ -45,6 +45,8 @@ export interface PlanResult {
 export interface PlanSettings {
   now: Date;
   offsets: ReminderOffset[];
+  /** How long a show-cause notice may go unconfirmed before the provider is asked to phone (default 24 h). */
+  showCauseConfirmWithinMs?: number;
   /** What this service remembers of an appointment from earlier events (provider, time, session number). */
   knownAppointment?: (appointmentId: string) => { providerId?: string; appointment?: AppointmentContext } | undefined;
 }
@@ -60,6 +62,16 @@ export function notificationId(kind: string, subject: string, role: RecipientRol
 }
 
 const EMPTY: PlanResult = { create: [], cancel: [] };
+
+/**
+ * The fallback for a show-cause notice that is not confirmed delivered: a task for the
+ * provider to phone the person. Planned with the notice, due when the wait for a receipt
+ * ends; a delivered receipt or the review closing cancels it, a failure receipt replaces it
+ * with one due at once (showCauseFallbackNowId).
+ */
+export const showCauseFallbackId = (reviewId: string) => notificationId('show-cause-phone-task', reviewId, 'provider');
+export const showCauseFallbackNowId = (reviewId: string) => notificationId('show-cause-phone-task-now', reviewId, 'provider');
+const DEFAULT_SHOW_CAUSE_CONFIRM_WITHIN_MS = 24 * 3_600_000;
 
 function plan(template: TemplateName, fields: Omit<NotificationPlan, 'template' | 'role' | 'category' | 'id' | 'reminderOffset' | 'appointmentId' | 'recipientKey'> & Partial<Pick<NotificationPlan, 'reminderOffset' | 'appointmentId' | 'recipientKey'>> & { subject: string; kind?: string }): NotificationPlan {
   const spec = TEMPLATES[template];
@@ -268,20 +280,27 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
       };
     }
 
-    case 'ComplianceReviewOpened':
+    case 'ComplianceReviewOpened': {
+      const known = d.appointmentId ? settings.knownAppointment?.(d.appointmentId) : undefined;
+      const context: NotificationContext = {
+        eventType, deadline: d.showCauseDeadline, reason: d.kind ? `${d.kind}-missed` : d.trigger, area: d.area, schemeId: d.schemeId, officerCollarNumber: d.officerCollarNumber,
+        providerId: known?.providerId, appointment: known?.appointment,
+        event: { referralId, reviewId: d.reviewId, trigger: d.trigger, showCauseDeadline: d.showCauseDeadline },
+      };
       return {
         create: [
-          plan('show-cause', {
-            subject: d.reviewId, referralId, dueAt: now,
-            context: {
-              eventType, deadline: d.showCauseDeadline, reason: d.kind ? `${d.kind}-missed` : d.trigger, area: d.area, officerCollarNumber: d.officerCollarNumber,
-              appointment: d.appointmentId ? settings.knownAppointment?.(d.appointmentId)?.appointment : undefined,
-              event: { referralId, reviewId: d.reviewId, trigger: d.trigger, showCauseDeadline: d.showCauseDeadline },
-            },
+          plan('show-cause', { subject: d.reviewId, referralId, dueAt: now, context }),
+          plan('show-cause-phone-task', {
+            subject: d.reviewId, referralId, recipientKey: known?.providerId ?? null, context,
+            dueAt: new Date(now.getTime() + (settings.showCauseConfirmWithinMs ?? DEFAULT_SHOW_CAUSE_CONFIRM_WITHIN_MS)),
           }),
         ],
         cancel: [],
       };
+    }
+
+    case 'ComplianceReviewClosed':
+      return { create: [], cancel: [{ referralId, ids: [showCauseFallbackId(d.reviewId), showCauseFallbackNowId(d.reviewId)], reason: `review closed (${d.resolution})` }] };
 
     case 'SummonsRequested':
       return {

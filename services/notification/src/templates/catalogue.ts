@@ -41,6 +41,7 @@ export const TEMPLATES = {
   'new-referral': { role: 'provider', category: 'operational', channels: ORGANISATION, trigger: 'ReferralCreated' },
   'assessment-escalated': { role: 'provider', category: 'operational', channels: ORGANISATION, trigger: 'AssessmentEscalated' },
   'attendance-overdue': { role: 'provider', category: 'operational', channels: ORGANISATION, trigger: 'AttendanceOverdue' },
+  'show-cause-phone-task': { role: 'provider', category: 'operational', channels: ORGANISATION, trigger: 'ComplianceReviewOpened, when the show-cause notice is not confirmed delivered in time' },
   'summons-requested': { role: 'courts-unit', category: 'operational', channels: ORGANISATION, trigger: 'SummonsRequested' },
   'summons-withdrawn': { role: 'courts-unit', category: 'operational', channels: ORGANISATION, trigger: 'SummonsRequestWithdrawn (after the request went out)' },
 } as const satisfies Record<string, TemplateSpec>;

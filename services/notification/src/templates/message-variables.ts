@@ -1,4 +1,4 @@
-import { AREAS, PROVIDERS, SCHEMES } from '@ddp/domain';
+import { AREAS, PROVIDERS, SCHEMES, schemeWording, type SchemeWording } from '@ddp/domain';
 import type { ContactDetails } from '../recipients/contact.client';
 import { formatUkDateTime } from './uk-time';
 
@@ -68,6 +68,22 @@ export function providerContactLine(providerId: string | undefined, contact: Pro
 }
 
 const schemeName = (id?: string) => (id ? (SCHEMES.find((s) => s.id === id)?.name ?? id) : 'not known');
+
+/** An unknown scheme is spoken of without guessing its consequence. */
+const UNKNOWN_SCHEME_WORDING: SchemeWording = {
+  disposal: 'a drug diversion',
+  failure: 'the person did not engage with the diversion. A summons is requested.',
+  consequenceForPerson: 'this may affect your diversion',
+};
+
+/** Each scheme's own words for what it is and what failing it means (libs/domain schemeWording). */
+function wordingOf(id?: string): SchemeWording {
+  const scheme = id ? SCHEMES.find((s) => s.id === id) : undefined;
+  return scheme ? schemeWording(scheme) : UNKNOWN_SCHEME_WORDING;
+}
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const AGE_BAND_TEXT: Record<string, string> = { youth: 'under 18 (a young person)', adult: 'adult' };
 const areaName = (code?: string) => (code ? (AREAS.find((a) => a.code === code)?.name ?? code) : 'not known');
 const words = (code?: string) => (code ? code.replace(/-/g, ' ') : 'not given');
 
@@ -89,6 +105,7 @@ export function messageVariables({ referralId, context, contact, providerContact
   const appointment = context.appointment;
   const sessions = context.sessions ?? [];
   const event = context.event ?? {};
+  const wording = wordingOf(context.schemeId ?? contact?.schemeId);
   return {
     referralId,
     shortRef: context.shortRef ?? contact?.shortRef ?? referralId,
@@ -108,14 +125,18 @@ export function messageVariables({ referralId, context, contact, providerContact
     reasonText: TRIGGER_TEXT[context.reason ?? ''] ?? words(context.reason),
     reasons: (context.reasons ?? []).map(words).join('; ') || 'not given',
     schemeName: schemeName(context.schemeId ?? contact?.schemeId),
+    schemeDisposal: wording.disposal,
+    failureSummary: sentence(wording.failure),
+    consequence: wording.consequenceForPerson,
     areaName: areaName(context.area ?? contact?.area),
     collarNumber: context.officerCollarNumber ?? contact?.officerCollarNumber ?? 'not known',
     encounterId: context.encounterId ?? 'not known',
     offence: [words(event.offenceType), event.substance ? `(${event.substance})` : ''].filter(Boolean).join(' '),
-    ageBand: String(event.ageBand ?? 'not known'),
+    ageBand: AGE_BAND_TEXT[String(event.ageBand)] ?? 'not known',
     personRef: String(event.personRef ?? 'not known'),
     bwvReference: String(event.bwvReference ?? 'none recorded'),
     summonsRequestId: String(event.summonsRequestId ?? 'not known'),
+    reviewId: String(event.reviewId ?? 'not known'),
     detectedBy: event.detectedBy === 'provider' ? 'the provider recorded it as missed' : 'nothing was recorded by the deadline',
   };
 }

@@ -18,6 +18,7 @@ import { ComplianceReviewEntity, type ReviewResolutionValue } from '../reviews/c
 import { ReviewWindowJobs, type ReviewWindowJobData } from '../reviews/review-window.jobs';
 import { causeOfEvent, causeOfJob, causeOfRequest, type Cause } from '../shared/cause';
 import { iso, lockReferral, lockReferrals, nameUuid, queryRows, SYSTEM_ACTOR } from '../shared/db';
+import { crimeOutcomeOf } from '../summons/crime-outcome';
 import { SummonsRequestEntity } from '../summons/summons-request.entity';
 import { SummonsService } from '../summons/summons.service';
 import {
@@ -727,7 +728,7 @@ export class ComplianceService {
       status: rc.status,
       stage: rc.stage,
       ending: rc.ending,
-      crimeOutcomeCode: rc.crimeOutcomeCode,
+      ...crimeOutcomeOf(rc, summons),
       endedAt: iso(rc.endedAt),
       assessmentDeadline: iso(rc.assessmentDeadline),
       firstAssessedAt: iso(rc.firstAssessedAt),

@@ -30,4 +30,8 @@ export class ComplianceReviewEntity {
   @Column('text', { name: 'superseded_resolution', nullable: true }) supersededResolution: string | null;
   @Column('timestamptz', { name: 'corrected_at', nullable: true }) correctedAt: Date | null;
   @Column('text', { name: 'correlation_id' }) correlationId: string;
+  /** When the show-cause notice was confirmed to have reached the person (a delivery receipt, or the provider's call): the window counts from then. */
+  @Column('timestamptz', { name: 'notice_confirmed_at', nullable: true }) noticeConfirmedAt: Date | null;
+  @Column('text', { name: 'notice_confirmed_via', nullable: true }) noticeConfirmedVia: string | null;
+  @Column('text', { name: 'notice_confirmed_by', nullable: true }) noticeConfirmedBy: string | null;
 }

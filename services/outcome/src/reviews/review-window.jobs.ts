@@ -45,6 +45,17 @@ export class ReviewWindowJobs implements OnApplicationShutdown {
   }
 
   /**
+   * Moves a review's decision to a later time (its show-cause notice was confirmed late). The
+   * new job has its own id, since the old one may be running or retained as completed; the old
+   * one, if it still runs, finds the review not due and does nothing.
+   */
+  async moveTo(reviewId: string, referralId: string, decideAt: Date): Promise<void> {
+    await cancel(this.queue, reviewWindowJobId(reviewId)).catch(() => false);
+    const data: ReviewWindowJobData = { dueAt: decideAt.toISOString(), reviewId, referralId };
+    await scheduleAt(this.queue, this.clock, REVIEW_WINDOW_JOB, `${reviewWindowJobId(reviewId)}-${decideAt.getTime()}`, data);
+  }
+
+  /**
    * Makes sure an open review has a live job (boot sweep, and after Redis lost its data): adds it when missing,
    * retries it when it failed, re-adds it when a finished one is still retained.
    */

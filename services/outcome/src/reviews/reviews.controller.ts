@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe,
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ComplianceService } from '../referrals/compliance.service';
+import { ShowCauseNoticeService } from './show-cause-notice.service';
 
 export class ExcuseReviewDto {
   @ApiProperty({ description: 'The supervisor excusing the absence (collar number or staff id)', example: 'SGT-2231' })
@@ -9,6 +10,16 @@ export class ExcuseReviewDto {
 
   @ApiProperty({ description: 'Why the absence is excused', example: 'Admitted to hospital on the day of the session' })
   @IsString() @IsNotEmpty() @MaxLength(400) reason: string;
+}
+
+export const NOTICE_ROUTES = ['phone', 'in-person', 'letter'] as const;
+
+export class NoticeConfirmedDto {
+  @ApiProperty({ description: 'Who reached the person (provider worker or supervisor id)', example: 'DL-WORKER-12' })
+  @IsString() @IsNotEmpty() @MaxLength(100) confirmedBy: string;
+
+  @ApiProperty({ enum: NOTICE_ROUTES, description: 'How the person was told what the show-cause notice says' })
+  @IsIn(NOTICE_ROUTES) via: (typeof NOTICE_ROUTES)[number];
 }
 
 export class ListReviewsQuery {
@@ -19,7 +30,10 @@ export class ListReviewsQuery {
 @ApiTags('reviews')
 @Controller('v1/reviews')
 export class ReviewsController {
-  constructor(@Inject(ComplianceService) private readonly compliance: ComplianceService) {}
+  constructor(
+    @Inject(ComplianceService) private readonly compliance: ComplianceService,
+    @Inject(ShowCauseNoticeService) private readonly notices: ShowCauseNoticeService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Compliance reviews (filter by referral and status)' })
@@ -41,5 +55,20 @@ export class ReviewsController {
   @ApiConflictResponse({ description: "code 'review-closed' (already decided) or 'window-closed' (the deadline has passed)" })
   excuse(@Param('reviewId', new ParseUUIDPipe()) reviewId: string, @Body() body: ExcuseReviewDto, @Headers('x-correlation-id') correlationId?: string) {
     return this.compliance.excuseByRequest(reviewId, body, correlationId);
+  }
+
+  @Post(':reviewId/notice-confirmed')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The show-cause notice reached the person another way (the provider phoned them): the window runs a full length from now if that is later' })
+  @ApiOkResponse({ description: 'The review\'s deadline and notice confirmation' })
+  @ApiConflictResponse({ description: "code 'review-closed'" })
+  noticeConfirmed(@Param('reviewId', new ParseUUIDPipe()) reviewId: string, @Body() body: NoticeConfirmedDto) {
+    return this.notices.confirmByRequest(reviewId, body);
+  }
+
+  @Get(':reviewId/notice')
+  @ApiOperation({ summary: 'Whether the show-cause notice was confirmed to have reached the person, and the deadline that follows' })
+  notice(@Param('reviewId', new ParseUUIDPipe()) reviewId: string) {
+    return this.notices.noticeView(reviewId);
   }
 }

@@ -66,10 +66,10 @@ export class SummonsController {
 
   @Post(':id/court-result')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Records the court result of an acknowledged request (a later result supersedes, history kept)' })
+  @ApiOperation({ summary: "Records the court result of an acknowledged request (a later result supersedes, history kept); the referral's crime outcome follows it: CourtResultRecorded" })
   @ApiConflictResponse({ description: "code 'not-acknowledged' or 'withdrawn'" })
-  courtResult(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CourtResultDto) {
-    return this.summons.recordCourtResult(id, body);
+  courtResult(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CourtResultDto, @Headers('x-correlation-id') correlationId?: string) {
+    return this.summons.recordCourtResult(id, body, correlationId);
   }
 
   @Post(':id/withdraw')

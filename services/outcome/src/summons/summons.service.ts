@@ -1,7 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SummonsRequested, SummonsRequestWithdrawn, type AttendanceLine } from '@ddp/contracts';
-import { endOfUkDay, isIsoDate, startOfUkDay } from '@ddp/domain';
+import { CourtResultRecorded, SummonsRequested, SummonsRequestWithdrawn, type AttendanceLine } from '@ddp/contracts';
+import { crimeOutcomeOfCourtResult, defaultRuleSet, endOfUkDay, isIsoDate, startOfUkDay } from '@ddp/domain';
 import { Clock, Outbox } from '@ddp/platform';
 import { cellOf } from '../figures/cells';
 import { FiguresService } from '../figures/figures.service';
@@ -11,9 +11,8 @@ import { causeOfRequest, type Cause } from '../shared/cause';
 import { iso, lockReferral, nameUuid, queryRows, SYSTEM_ACTOR, type JsonObject } from '../shared/db';
 import { SummonsRequestEntity, SummonsRequestHistoryEntity, type SummonsStatus } from './summons-request.entity';
 
-export const COURT_RESULTS = [
-  'summons-issued', 'summons-not-issued', 'guilty', 'not-guilty', 'dismissed', 'discontinued', 'adjourned', 'other',
-] as const;
+/** What the courts unit can record: the configured court results (libs/domain COURT_RESULTS), each with the crime outcome it means. */
+export const COURT_RESULTS: readonly string[] = defaultRuleSet.courtResults.map((r) => r.result);
 
 export interface ListFilters {
   status?: SummonsStatus;
@@ -164,19 +163,40 @@ export class SummonsService {
     return this.get(id);
   }
 
-  async recordCourtResult(id: string, input: { result: string; recordedBy: string; hearingDate?: string; notes?: string }) {
-    await this.mutate(id, async (m, sr) => {
+  /**
+   * The courts unit's result decides the failed diversion's crime outcome (a request alone
+   * is no charge): the referral's code follows it, and CourtResultRecorded tells the others.
+   */
+  async recordCourtResult(id: string, input: { result: string; recordedBy: string; hearingDate?: string; notes?: string }, correlationId?: string) {
+    await this.mutate(id, async (m, sr, rc) => {
       if (sr.status === 'pending') throw conflict('not-acknowledged', `summons request ${id} has not been acknowledged yet; acknowledge it before recording a court result`);
       if (sr.status === 'withdrawn') throw conflict('withdrawn', `summons request ${id} was withdrawn`);
       const now = this.clock.now();
+      const outcome = crimeOutcomeOfCourtResult(input.result);
       await m.update(SummonsRequestEntity, { summonsRequestId: id }, {
         status: 'court-result-recorded', courtResult: input.result, courtResultNotes: input.notes ?? null, hearingDate: input.hearingDate ?? null,
         courtResultRecordedAt: now, courtResultRecordedBy: input.recordedBy, updatedAt: now,
       });
       // A later result supersedes an earlier one; both stay in the history.
       await this.history(m, id, 'court-result-recorded', 'court-result-recorded', input.recordedBy, {
-        result: input.result, hearingDate: input.hearingDate ?? null, notes: input.notes ?? null, supersedes: sr.courtResult ?? null,
+        result: input.result, hearingDate: input.hearingDate ?? null, notes: input.notes ?? null, supersedes: sr.courtResult ?? null, crimeOutcome: outcome.crimeOutcome,
       });
+      if (rc.ending === 'summons-requested') {
+        await m.update(ReferralCaseEntity, { referralId: rc.referralId }, { crimeOutcomeCode: outcome.crimeOutcomeCode, updatedAt: now });
+      }
+      const cause = causeOfRequest('record-court-result', input.recordedBy, correlationId);
+      await this.outbox.publish(
+        m,
+        CourtResultRecorded,
+        {
+          referralId: rc.referralId, summonsRequestId: id, schemeId: rc.schemeId, area: rc.area, result: input.result, crimeOutcome: outcome.crimeOutcome,
+          ...(outcome.crimeOutcomeCode !== null ? { crimeOutcomeCode: outcome.crimeOutcomeCode } : {}),
+          recordedBy: input.recordedBy, recordedAt: now.toISOString(),
+          ...(input.hearingDate ? { hearingDate: input.hearingDate } : {}),
+          ...(sr.courtResult ? { supersedes: sr.courtResult } : {}),
+        },
+        { key: rc.referralId, correlationId: cause.correlationId, causationId: cause.causationId },
+      );
     });
     return this.get(id);
   }
@@ -238,7 +258,7 @@ export class SummonsService {
       },
       acknowledged: s.acknowledgedAt ? { at: iso(s.acknowledgedAt), by: s.acknowledgedBy } : null,
       courtResult: s.courtResultRecordedAt
-        ? { result: s.courtResult, notes: s.courtResultNotes, hearingDate: s.hearingDate, recordedAt: iso(s.courtResultRecordedAt), recordedBy: s.courtResultRecordedBy }
+        ? { result: s.courtResult, crimeOutcome: crimeOutcomeOfCourtResult(s.courtResult as string).crimeOutcome, notes: s.courtResultNotes, hearingDate: s.hearingDate, recordedAt: iso(s.courtResultRecordedAt), recordedBy: s.courtResultRecordedBy }
         : null,
       withdrawn: s.withdrawnAt ? { at: iso(s.withdrawnAt), by: s.withdrawnBy, reason: s.withdrawalReason, automatic: s.withdrawnAutomatically } : null,
       history: history.map((h) => ({ action: h.action, status: h.status, by: h.actedBy, at: iso(h.actedAt), detail: h.detail })),

@@ -45,6 +45,7 @@ export class DiversionEventsConsumer {
 
   @EventPattern('ComplianceReviewOpened') onReviewOpened(@Payload() e: EventEnvelope, @Ctx() ctx: EventContext) { return this.onTimeline(e, ctx); }
   @EventPattern('RebookingRequested') onRebookingRequested(@Payload() e: EventEnvelope, @Ctx() ctx: EventContext) { return this.onTimeline(e, ctx); }
+  @EventPattern('CourtResultRecorded') onCourtResultRecorded(@Payload() e: EventEnvelope, @Ctx() ctx: EventContext) { return this.onTimeline(e, ctx); }
 
   @EventPattern('DiversionCompleted')
   async onDiversionCompleted(@Payload() e: EventEnvelope<DiversionCompletedData>, @Ctx() ctx: EventContext): Promise<void> {

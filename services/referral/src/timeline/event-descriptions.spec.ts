@@ -30,6 +30,10 @@ describe('timeline descriptions', () => {
       'Summons request withdrawn by sgt-1: attendance was recorded late', null],
     ['ComplianceReviewClosed', { referralId: 'r', reviewId: 'v', resolution: 'excused', closedAt: '2026-12-01T10:00:00Z', supersedesResolution: 'summons-requested' },
       'Compliance review corrected to excused: they re-engaged inside the window (replaces summons-requested).', 'excused'],
+    ['CourtResultRecorded', { referralId: 'r', summonsRequestId: 's', schemeId: 's', area: 'reading', result: 'summons-issued', crimeOutcome: 'recorded', crimeOutcomeCode: 1, recordedBy: 'CU-1', recordedAt: '2026-12-01T10:00:00Z' },
+      'Courts unit recorded summons issued: crime outcome 1 (Charged/Summonsed).', null],
+    ['CourtResultRecorded', { referralId: 'r', summonsRequestId: 's', schemeId: 's', area: 'reading', result: 'summons-not-issued', crimeOutcome: 'none', recordedBy: 'CU-1', recordedAt: '2026-12-01T10:00:00Z' },
+      'Courts unit recorded summons not issued: crime outcome none.', null],
   ])('%s: one line and its status', (type, data, summary, status) => {
     expect(describeEvent(envelope(type, data))).toEqual({ summary, status });
   });

@@ -1,6 +1,6 @@
 import type {
   AppointmentRescheduledData, AssessmentCompletedData, AssessmentEscalatedData, AssessmentMissedData, AssessmentScheduledData, ComplianceReviewClosedData,
-  ComplianceReviewOpenedData, CourseBookedData, CourseCompletedData, CourseMissedData, DiversionCompletedData, EventEnvelope,
+  ComplianceReviewOpenedData, CourseBookedData, CourtResultRecordedData, CourseCompletedData, CourseMissedData, DiversionCompletedData, EventEnvelope,
   NoFurtherDiversionData, RebookingRequestedData, ReferralDeclinedData, ReferralWithdrawnData, SessionAttendedData,
   SummonsRequestedData, SummonsRequestWithdrawnData,
 } from '@ddp/contracts';
@@ -84,6 +84,11 @@ const DESCRIBERS: Record<string, Describe> = {
   NoFurtherDiversion: (d: NoFurtherDiversionData) => ({ summary: `No further diversion: ${clip(d.reason)}`, status: 'no-further-diversion' }),
   // The referral keeps its status (as in the outcome service): an automatic withdrawal is
   // followed by the review's correction to 'excused' (ComplianceReviewClosed).
+  CourtResultRecorded: (d: CourtResultRecordedData) => ({
+    summary: `Courts unit recorded ${d.result.replace(/-/g, ' ')}: crime outcome ${
+      d.crimeOutcome === 'recorded' ? `${d.crimeOutcomeCode} (${CRIME_OUTCOMES.find((c) => c.code === d.crimeOutcomeCode)?.title ?? 'recorded'})` : d.crimeOutcome}.`,
+    status: null,
+  }),
   SummonsRequestWithdrawn: (d: SummonsRequestWithdrawnData) => ({
     summary: `Summons request withdrawn ${d.automatic ? 'automatically' : `by ${d.withdrawnBy}`}: ${clip(d.reason)}`,
     status: null,
