@@ -41,7 +41,7 @@ fetch() {
   log "fetching org.keycloak:keycloak-quarkus-dist:$VERSION (about 170 MB) from Maven Central"
   local started=$SECONDS
   mvn -B -q -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack \
-    -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist"
+    -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist" -DmarkersDirectory="$HERE/dist/.markers"
   log "fetched and unpacked in $((SECONDS - started)) s ($(du -sm "$DIST" | cut -f1) MB)"
 }
 
