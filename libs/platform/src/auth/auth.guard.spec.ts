@@ -110,6 +110,12 @@ describe('AuthGuard with a stub issuer', () => {
       });
     });
 
+    it('reads claim names that hold dots as names first (Entra ID extension claims), then as paths', async () => {
+      const entraLike = await start({ AUTH_MODE: 'on', AUTH_ROLES_CLAIM: 'roles', AUTH_PROVIDER_ID_CLAIM: 'extn.provider_id', AUTH_AREA_CLAIM: 'org.area' });
+      const response = await call(`${entraLike}/supervise`, await token({ roles: ['supervisor'], 'extn.provider_id': 'p-2', org: { area: 'reading' } }));
+      expect(await response.json()).toMatchObject({ actor: { roles: ['supervisor'], providerId: 'p-2', area: 'reading' } });
+    });
+
     it('answers 403 naming the roles when the token lacks them', async () => {
       const response = await call(`${base}/supervise`, await token({ realm_access: { roles: ['analyst'] } }));
       expect(response.status).toBe(403);

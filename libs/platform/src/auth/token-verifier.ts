@@ -134,7 +134,9 @@ function refusalOf(error: unknown): Error {
   return new IdentityProviderUnavailableError(`the issuer's signing keys could not be fetched (${(error as Error).message})`);
 }
 
+/** A claim by name, or else by dotted path (realm_access.roles); a name may itself hold dots (Entra ID's extn.provider_id). */
 function claimAt(payload: JWTPayload, path: string): unknown {
+  if (path in payload) return payload[path];
   let value: unknown = payload;
   for (const part of path.split('.')) {
     if (value === null || typeof value !== 'object') return undefined;
