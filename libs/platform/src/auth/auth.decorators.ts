@@ -4,12 +4,20 @@ import type { Actor } from './token-verifier';
 
 export const ROLES_METADATA = 'ddp:auth:roles';
 export const PUBLIC_METADATA = 'ddp:auth:public';
+export const OWN_PROVIDER_METADATA = 'ddp:auth:own-provider';
 
 /** The roles that may call this route (or every route of this controller). */
 export const Roles = (...roles: [Role, ...Role[]]) => SetMetadata(ROLES_METADATA, roles);
 
 /** A route anyone may call without a token (health probes only, per issue 21). */
 export const Public = () => SetMetadata(PUBLIC_METADATA, true);
+
+/**
+ * The route acts for the provider named by this path parameter: a caller let in by a
+ * provider role (provider-caseworker, provider-system) must carry that provider id in its
+ * token, else 403 (issue 21: "a mismatched :id 403").
+ */
+export const OwnProvider = (parameter: string) => SetMetadata(OWN_PROVIDER_METADATA, parameter);
 
 /** Where the guard leaves the verified caller on the request. */
 const ACTOR = Symbol('ddp:actor');

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Module, Param, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { loadAuthConfig } from './auth.config';
-import { CurrentActor, Public, Roles } from './auth.decorators';
+import { CurrentActor, OwnProvider, Public, Roles } from './auth.decorators';
 import { AuthModule } from './auth.module';
 import { routePolicies } from './route-policies';
 import { ACCESS } from './roles';
@@ -32,6 +32,10 @@ class ProbeController {
 
   @Roles(...ACCESS.supervise) @Get('supervise') supervise(@CurrentActor() actor: Actor | null) {
     return { actor };
+  }
+
+  @Roles(...ACCESS.ownProvider, 'operator') @OwnProvider('providerId') @Get('providers/:providerId') provider(@Param('providerId') providerId: string) {
+    return { providerId };
   }
 
   @Get('undeclared') undeclared() {
@@ -137,10 +141,22 @@ describe('AuthGuard with a stub issuer', () => {
       expect(await codeOf(response)).toMatchObject({ code: 'invalid-token', message: `The bearer token was refused (${reason}).` });
     });
 
+    it.each([
+      ['its own provider', ['provider-caseworker'], 'p-1', 'p-1', 200],
+      ['another provider', ['provider-system'], 'p-1', 'p-2', 403],
+      ['a provider while its token names none', ['provider-caseworker'], undefined, 'p-1', 403],
+      ['any provider when another allowed role lets it in', ['provider-caseworker', 'operator'], 'p-1', 'p-2', 200],
+    ])('on an @OwnProvider route, lets a caller act for %s', async (_case, roles, providerId, path, status) => {
+      const response = await call(`${base}/providers/${path}`, await token({ realm_access: { roles }, provider_id: providerId }));
+      expect(response.status).toBe(status);
+      if (status === 403) expect((await codeOf(response)).code).toBe('other-provider');
+    });
+
     it('lists every route with its declared policy, the undeclared one as null', async () => {
       const app = apps[apps.length - 1];
       expect(routePolicies(app)).toEqual([
         { method: 'GET', path: '/probe/open', handler: 'ProbeController.open', policy: { public: true } },
+        { method: 'GET', path: '/probe/providers/:providerId', handler: 'ProbeController.provider', policy: { roles: ['provider-caseworker', 'provider-system', 'operator'] } },
         { method: 'GET', path: '/probe/supervise', handler: 'ProbeController.supervise', policy: { roles: ['supervisor'] } },
         { method: 'GET', path: '/probe/undeclared', handler: 'ProbeController.undeclared', policy: null },
       ]);

@@ -1,9 +1,9 @@
 import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, ServiceUnavailableException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthConfig } from './auth.config';
-import { attachActor, PUBLIC_METADATA, ROLES_METADATA } from './auth.decorators';
-import type { Role } from './roles';
-import { IdentityProviderUnavailableError, InvalidTokenError, TokenVerifier } from './token-verifier';
+import { attachActor, OWN_PROVIDER_METADATA, PUBLIC_METADATA, ROLES_METADATA } from './auth.decorators';
+import { PROVIDER_ROLES, type Role } from './roles';
+import { IdentityProviderUnavailableError, InvalidTokenError, TokenVerifier, type Actor } from './token-verifier';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -18,6 +18,7 @@ export function policyOf(reflector: Reflector, handler: Function, controller: Fu
 
 interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string | undefined>;
 }
 interface HttpResponse {
   setHeader(name: string, value: string): void;
@@ -73,8 +74,23 @@ export class AuthGuard implements CanActivate {
         message: `This route needs one of the roles: ${policy.roles.join(', ')}.`,
       });
     }
+    this.checkOwnProvider(context, policy.roles, actor, request);
     attachActor(request, actor);
     return true;
+  }
+
+  /** On an @OwnProvider route, a caller in only by a provider role may act for its own provider alone. */
+  private checkOwnProvider(context: ExecutionContext, allowed: readonly Role[], actor: Actor, request: HttpRequest): void {
+    const parameter = this.reflector.getAllAndOverride<string | undefined>(OWN_PROVIDER_METADATA, [context.getHandler(), context.getClass()]);
+    if (!parameter) return;
+    const inByAnotherRole = allowed.some((role) => !PROVIDER_ROLES.includes(role) && actor.roles.includes(role));
+    if (inByAnotherRole) return;
+    if (!actor.providerId || request.params?.[parameter] !== actor.providerId) {
+      throw new ForbiddenException({
+        statusCode: 403, error: 'Forbidden', code: 'other-provider',
+        message: `This token acts for ${actor.providerId ? `provider ${actor.providerId}` : 'no provider'}; it may not act for another.`,
+      });
+    }
   }
 }
 
