@@ -40,8 +40,10 @@ fetch() {
   if [ -x "$DIST/bin/kc.sh" ]; then return; fi
   log "fetching org.keycloak:keycloak-quarkus-dist:$VERSION (about 170 MB) from Maven Central"
   local started=$SECONDS
-  mvn -B -q -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack \
-    -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist" -DmarkersDirectory="$HERE/dist/.markers"
+  # Maven prints colour resets even in batch mode: strip them.
+  mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack \
+    -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist" -DmarkersDirectory="$HERE/dist/.markers" \
+    2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
   log "fetched and unpacked in $((SECONDS - started)) s ($(du -sm "$DIST" | cut -f1) MB)"
 }
 
