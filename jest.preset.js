@@ -20,7 +20,10 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // jose 6 ships ES modules only: jest's module loader needs them as CommonJS (Node itself loads them natively).
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@ddp/domain$': path.join(root, 'libs/domain/src/index.ts'),

@@ -117,8 +117,8 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('has Postgres, Redis, the local outbox and nothing else beside Kafka and the services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['kafka', 'notification', 'outbox', 'outcome', 'postgres', 'provider-scheduling', 'redis', 'referral']);
+  it('has Postgres, Redis, the local outbox, Keycloak and nothing else beside Kafka and the services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['kafka', 'keycloak', 'notification', 'outbox', 'outcome', 'postgres', 'provider-scheduling', 'redis', 'referral']);
     // Topics are created by the services at boot (ensureTopics), as tools/create-topics does here.
     expect(Object.keys(TOPIC_PARTITIONS).length).toBeGreaterThan(5);
   });

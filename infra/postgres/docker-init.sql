@@ -3,3 +3,4 @@ CREATE DATABASE ddp_referral;
 CREATE DATABASE ddp_provider_scheduling;
 CREATE DATABASE ddp_outcome;
 CREATE DATABASE ddp_notification;
+CREATE DATABASE ddp_keycloak;

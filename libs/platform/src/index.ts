@@ -31,3 +31,4 @@ export * from './jobs/redis-loss-watch';
 export * from './errors/infrastructure-errors';
 export * from './metrics/latency-window';
 export * from './batching/coalescing-queue';
+export * from './auth';

@@ -12,3 +12,4 @@ export * from './scheduling';
 export * from './fault-lab';
 export * from './redis-data';
 export * from './private-redis';
+export * from './keycloak';
