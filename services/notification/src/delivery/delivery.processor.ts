@@ -12,6 +12,7 @@ import type { Preference } from '../preferences/preferences.service';
 import { endOfQuietHours, parseQuietHours, type QuietHours } from '../preferences/quiet-hours';
 import { maskDestination, scrubPersonalData } from '../privacy/masking';
 import { RecipientDirectory } from '../recipients/recipient-directory';
+import { DeliveryReceiptsService } from '../receipts/delivery-receipts.service';
 import type { Channel } from '../templates/catalogue';
 import { messageVariables } from '../templates/message-variables';
 import { TemplateError, TemplateStore } from '../templates/template-renderer';
@@ -54,6 +55,7 @@ export class DeliveryProcessor {
     @Inject(CHANNEL_ADAPTERS) private readonly adapters: ChannelAdapters,
     @Inject(TEMPLATE_STORE) private readonly templates: TemplateStore,
     @Inject(DeliveryQueues) private readonly queues: DeliveryQueues,
+    @Inject(DeliveryReceiptsService) private readonly receipts: DeliveryReceiptsService,
   ) {
     this.quietHours = parseQuietHours(config.QUIET_HOURS);
   }
@@ -238,6 +240,12 @@ export class DeliveryProcessor {
         notificationId: row.id, referralId: row.referralId, channel: row.channel, recipientRole: row.recipientRole, template: row.template, attempts, error: text,
       }, { key: row.referralId, correlationId: row.correlationId || row.sourceEventId, causationId: row.sourceEventId || null }),
     } : undefined);
+    // A show-cause notice that could not be sent at all: the provider's phone task goes now (idempotent; else it goes when the wait ends).
+    if (final) {
+      await this.receipts.showCauseNotSent(row).catch((e: unknown) =>
+        this.logger.warn({ msg: 'show-cause fallback not brought forward; it goes when the wait ends', notificationId: row.id, error: describeError(e) }, 'DeliveryProcessor'),
+      );
+    }
     const log = { msg: final ? 'notification failed for good' : 'delivery attempt failed; will retry', notificationId: row.id, template: row.template, channel: row.channel, error: text };
     if (final) this.logger.warn(log, 'DeliveryProcessor');
     else this.logger.log(log, 'DeliveryProcessor');

@@ -55,16 +55,21 @@ describe('notification service: delivery receipts and the show-cause fallback', 
 
   /** A review opened for a young person: the show-cause SMS has gone to Notify. */
   async function showCauseSent(): Promise<{ referralId: string; reviewId: string; sms: NotifyRequest }> {
+    const { referralId, reviewId } = await reviewOpened({ phone: '+447700900456' });
+    const sms = await waitUntil(() => notify.sent('sms').find((r) => r.reference === `show-cause:${reviewId}:person`), 'the show-cause SMS', 60_000);
+    return { referralId, reviewId, sms };
+  }
+
+  async function reviewOpened(contact: { phone?: string }): Promise<{ referralId: string; reviewId: string }> {
     const referralId = randomUUID();
     const reviewId = randomUUID();
-    contacts.set({ referralId, shortRef: 'WXYZ-2345', givenName: 'Jo', officerCollarNumber: 'TV9001', area: 'reading', providerId: 'reading-youth-substance-misuse-service', contact: { phone: '+447700900456' } });
+    contacts.set({ referralId, shortRef: 'WXYZ-2345', givenName: 'Jo', officerCollarNumber: 'TV9001', area: 'reading', providerId: 'reading-youth-substance-misuse-service', contact });
     const data: DataOf<typeof ComplianceReviewOpened> = {
       referralId, reviewId, trigger: 'course-missed', openedAt: clock.now().toISOString(), showCauseDeadline: new Date(clock.now().getTime() + 168 * HOUR).toISOString(),
       schemeId: 'thames-valley-youth-diversion', area: 'reading', kind: 'session', absenceClass: 'unacceptable',
     };
     await sendEnvelope(producer, TOPICS.outcome, envelopeFor(ComplianceReviewOpened, data, { occurredAt: clock.now() }));
-    const sms = await waitUntil(() => notify.sent('sms').find((r) => r.reference === `show-cause:${reviewId}:person`), 'the show-cause SMS', 60_000);
-    return { referralId, reviewId, sms };
+    return { referralId, reviewId };
   }
 
   const phoneTasks = (referralId: string) => providerSystem.deliveries.filter((d) => d.json?.template === 'show-cause-phone-task' && d.json?.referralId === referralId);
@@ -103,6 +108,12 @@ describe('notification service: delivery receipts and the show-cause fallback', 
     expect(task.json.message).toContain(reviewId);
     expect(task.json.message).toContain('you may be prosecuted for the offence instead');
     expect(await statusOf(referralId, `show-cause-phone-task:${reviewId}:provider`)).toBe('cancelled');
+  }, 120_000);
+
+  it('a notice that cannot be sent at all (no phone or e-mail on record): the phone task goes at once', async () => {
+    const { referralId, reviewId } = await reviewOpened({});
+    await waitUntil(async () => (await statusOf(referralId, `show-cause:${reviewId}:person`)) === 'failed', 'the show-cause notice to fail', 30_000);
+    await waitUntil(() => phoneTasks(referralId)[0], 'the phone task', 30_000);
   }, 120_000);
 
   it('no receipt in time: the phone task goes when the wait ends', async () => {

@@ -50,6 +50,13 @@ export class DeliveryReceiptsService {
     });
   }
 
+  /** Every attempt to send a notice failed: for a show-cause notice, the phone task goes now. */
+  async showCauseNotSent(row: Pick<NotificationEntity, 'template' | 'context'>): Promise<void> {
+    const reviewId: unknown = row.context?.event?.reviewId;
+    if (row.template !== 'show-cause' || typeof reviewId !== 'string') return;
+    await this.dataSource.transaction((m) => this.followUpShowCause(m, reviewId, false, this.clock.now()));
+  }
+
   private async followUpShowCause(m: EntityManager, reviewId: string, delivered: boolean, now: Date): Promise<void> {
     const waiting = showCauseFallbackId(reviewId);
     if (!delivered) {
