@@ -1,5 +1,5 @@
 import { DISCLOSURE } from './config/disclosure';
-import { feasibleRanges, lineEquations, type Position, type PublishedGrid } from './disclosure-audit';
+import { canChange, lineEquations, type Position } from './disclosure-audit';
 
 /** Counts by row group and column group (e.g. ethnic group by outcome); margins are added here. */
 export interface CountTable {
@@ -44,9 +44,9 @@ export function withMargins(table: CountTable): number[][] {
  * Primary: every figure (cell, total or grand total) under the minimum count is hidden.
  * Secondary: no row or column may then hold exactly one hidden figure (its total would give
  * it away), so the smallest other figure of that line is hidden too, cells before totals;
- * then the attacker's reasoning (feasibleRanges) is run on the result, and while any hidden
- * figure is still pinned to one value, one more figure beside it is hidden. Hiding
- * everything is always safe, so this ends.
+ * then the exact attack (canChange) is run on the result, and while any hidden figure is
+ * still pinned to one value (sums across several lines can pin it), one more figure in its
+ * row or column is hidden. Hiding everything is always safe, so this ends.
  */
 export function suppress(table: CountTable, minimumCount = DISCLOSURE.minimumCount): PublishedTable {
   const grid = withMargins(table);
@@ -67,7 +67,8 @@ export function suppress(table: CountTable, minimumCount = DISCLOSURE.minimumCou
       const partner = cheapest(lone);
       reason[partner.row][partner.column] = 'secondary';
     }
-    const pinned = feasibleRanges(publishedGrid(grid, reason)).find((r) => r.lower === r.upper);
+    const hidden = hiddenPositions(reason);
+    const pinned = hidden.find((p) => !canChange(grid, hidden, p));
     if (!pinned) break;
     const everywhere = grid.flatMap((r, row) => r.map((_, column) => ({ row, column })));
     const next =
@@ -83,13 +84,12 @@ export function suppress(table: CountTable, minimumCount = DISCLOSURE.minimumCou
     rowTotals: shown.slice(0, rowCount).map((r) => r[columnCount]),
     columnTotals: shown[rowCount].slice(0, columnCount),
     total: shown[rowCount][columnCount],
-    hidden: reason.flatMap((r, row) => r.flatMap((why, column) => (why ? [{ row, column, reason: why }] : []))),
+    hidden: hiddenPositions(reason).map((p) => ({ ...p, reason: reason[p.row][p.column]! })),
   };
 }
 
-/** The published table as one grid with margins, null where hidden (the attacker's input). */
-export function gridOf(table: PublishedTable): PublishedGrid {
-  return [...table.cells.map((r, i) => [...r, table.rowTotals[i]]), [...table.columnTotals, table.total]];
+function hiddenPositions(reason: (SuppressionReason | null)[][]): Position[] {
+  return reason.flatMap((r, row) => r.flatMap((why, column) => (why ? [{ row, column }] : [])));
 }
 
 function publishedGrid(grid: number[][], reason: (SuppressionReason | null)[][]): (number | null)[][] {
