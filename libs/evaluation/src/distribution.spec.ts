@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { distribution, median, percentile90, quantile, shareWithin } from './distribution';
+import { OFFICER_TIME, officerTimeSaved } from './config/officer-time';
 
 describe('median, 90th percentile (Hyndman and Fan definition 7) and share within a limit', () => {
   // Checked against R's quantile(x, type = 7) and numpy.percentile(x, q) (linear), the same definition:
@@ -55,5 +56,13 @@ describe('median, 90th percentile (Hyndman and Fan definition 7) and share withi
         expect(quantile(values, lo)!).toBeLessThanOrEqual(quantile(values, hi)! + 1e-9);
       }),
     );
+  });
+});
+
+describe('officer time saved', () => {
+  it('counts a custody attendance avoided per diversion, and hours only once the force sets the per-case figure', () => {
+    expect(officerTimeSaved(12)).toEqual({ custodyAvoided: 12, hours: null });
+    expect(officerTimeSaved(12, { ...OFFICER_TIME, hoursPerDiversion: 2.5 })).toEqual({ custodyAvoided: 12, hours: 30 });
+    expect(() => officerTimeSaved(-1)).toThrow(RangeError);
   });
 });

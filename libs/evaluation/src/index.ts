@@ -8,3 +8,4 @@ export * from './ethnicity';
 export * from './config/disclosure';
 export * from './config/ethnicity';
 export * from './config/reference-lines';
+export * from './config/officer-time';
