@@ -65,6 +65,17 @@ module.exports = [
     },
   },
   {
+    // libs/evaluation (the figures' statistics) is pure in the same way.
+    files: ['libs/evaluation/**/*.ts'],
+    ignores: ['libs/evaluation/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: '@ddp/testing', message: 'test helpers are for tests only' }],
+        patterns: [{ group: ['node:*', ...FRAMEWORK_AND_IO], message: 'libs/evaluation is pure: no framework or I/O imports (pass the counts in)' }],
+      }],
+    },
+  },
+  {
     // Tests may use loose typing for response bodies.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'libs/local-outbox/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

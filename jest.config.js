@@ -14,8 +14,9 @@ module.exports = {
       ...preset,
       displayName: 'unit',
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/services/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
-      // libs/domain runs under its own config, with its coverage bar (npm run test:domain).
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/libs/domain/'],
+      // libs/domain and libs/evaluation run under their own configs, with their coverage bars
+      // (npm run test:domain, npm run test:evaluation).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/libs/domain/', '<rootDir>/libs/evaluation/'],
     },
     {
       ...preset,

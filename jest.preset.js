@@ -27,6 +27,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@ddp/domain$': path.join(root, 'libs/domain/src/index.ts'),
+    '^@ddp/evaluation$': path.join(root, 'libs/evaluation/src/index.ts'),
     '^@ddp/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
     '^@ddp/platform$': path.join(root, 'libs/platform/src/index.ts'),
     '^@ddp/testing$': path.join(root, 'libs/testing/src/index.ts'),

@@ -38,6 +38,7 @@ const options = (file) => ({
     baseUrl: root,
     paths: {
       '@ddp/domain': ['libs/domain/src/index.ts'],
+      '@ddp/evaluation': ['libs/evaluation/src/index.ts'],
       '@ddp/contracts': ['libs/contracts/src/index.ts'],
       '@ddp/platform': ['libs/platform/src/index.ts'],
       '@ddp/testing': ['libs/testing/src/index.ts'],

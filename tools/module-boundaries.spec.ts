@@ -20,6 +20,12 @@ const PROBES: Record<string, { filePath: string; code: string }> = {
     filePath: 'services/referral/src/boundary-probe.ts',
     code: "import { decideEligibility } from '@ddp/domain';\nimport { TOPICS } from '@ddp/contracts';\nimport { Clock } from '@ddp/platform';\nexport const x = [decideEligibility, TOPICS, Clock];\n",
   },
+  evaluationNest: { filePath: 'libs/evaluation/src/boundary-probe.ts', code: "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n" },
+  evaluationFs: { filePath: 'libs/evaluation/src/boundary-probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
+  evaluationPlatform: { filePath: 'libs/evaluation/src/boundary-probe.ts', code: "import { Clock } from '@ddp/platform';\nexport const x = Clock;\n" },
+  evaluationContracts: { filePath: 'libs/evaluation/src/boundary-probe.ts', code: "import { TOPICS } from '@ddp/contracts';\nexport const x = TOPICS;\n" },
+  evaluationToDomain: { filePath: 'libs/evaluation/src/boundary-probe.ts', code: "import { SEED } from '@ddp/domain';\nexport const x = SEED;\n" },
+  serviceToEvaluation: { filePath: 'services/outcome/src/boundary-probe.ts', code: "import { suppress } from '@ddp/evaluation';\nexport const x = suppress;\n" },
   domainToItself: { filePath: 'libs/domain/src/boundary-probe.ts', code: "import { SCHEMES } from './config';\nexport const x = SCHEMES;\n" },
 };
 
@@ -43,6 +49,19 @@ describe('module boundaries (eslint + Nx tags)', () => {
 
   it('refuses the domain importing a Node built-in', () => {
     expect(found.domainFs.join('\n')).toMatch(/libs\/domain is pure/);
+  });
+
+  it.each(['evaluationNest', 'evaluationPlatform', 'evaluationContracts'])('refuses the evaluation probe %s', (name) => {
+    expect(boundaryErrors(name).length).toBeGreaterThan(0);
+  });
+
+  it('refuses the evaluation library importing a Node built-in', () => {
+    expect(found.evaluationFs.join('\n')).toMatch(/libs\/evaluation is pure/);
+  });
+
+  it('accepts the evaluation library importing the domain, and a service importing it', () => {
+    expect(found.evaluationToDomain).toEqual([]);
+    expect(found.serviceToEvaluation).toEqual([]);
   });
 
   it('refuses a service importing another service', () => {

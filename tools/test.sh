@@ -2,7 +2,7 @@
 # `npm test`: every check and every test, against real servers.
 #   0. preflight: the machine has what the run needs (tools/preflight.js)
 #   1. dependencies (npm install when node_modules is missing), build, type check, lint
-#   2. libs/domain unit tests with the coverage bar (>= 95%)
+#   2. libs/domain and libs/evaluation unit tests with the coverage bar (>= 95%)
 #   3. unit tests of everything else
 #   4. integration tests (real PostgreSQL, Redis and Kafka; services in-process)
 #   5. end-to-end journeys (the four services as processes; public interfaces only)
@@ -49,6 +49,8 @@ bash tools/infra.sh up || fail "infrastructure did not come up"
 status=0
 step "libs/domain (with coverage)"
 npx jest -c libs/domain/jest.config.js --coverage --coverageReporters=text-summary --json --outputFile="$REPORTS/domain.json" || status=1
+step "libs/evaluation (with coverage)"
+npx jest -c libs/evaluation/jest.config.js --coverage --coverageReporters=text-summary --json --outputFile="$REPORTS/evaluation.json" || status=1
 step "unit"
 npx jest --selectProjects unit --json --outputFile="$REPORTS/unit.json" || status=1
 step "integration"
