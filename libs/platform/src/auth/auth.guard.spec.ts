@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Param, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -161,6 +162,14 @@ describe('AuthGuard with a stub issuer', () => {
         { method: 'GET', path: '/probe/undeclared', handler: 'ProbeController.undeclared', policy: null },
       ]);
     });
+  });
+
+  it('shows each role-guarded route in OpenAPI as needing a bearer token, with its roles', async () => {
+    await start({ AUTH_MODE: 'off' });
+    const document = SwaggerModule.createDocument(apps[apps.length - 1], new DocumentBuilder().addBearerAuth().build());
+    expect(document.components?.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
+    expect(document.paths['/probe/supervise'].get).toMatchObject({ security: [{ bearer: [] }], 'x-roles': ['supervisor'] });
+    expect(document.paths['/probe/open'].get?.security).toBeUndefined();
   });
 
   it('answers 503, not 401, while the issuer cannot be reached', async () => {
