@@ -49,6 +49,9 @@ export class AuthConfig {
   /** Longest time the issuer's signing keys are trusted without fetching them again (a key not in the cached set refetches at once). */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1000) @Max(86_400_000) AUTH_JWKS_MAX_AGE_MS = 600_000;
 
+  /** After fetching the keys (e.g. for a token naming an unknown key), no new fetch for this long: forged key ids cannot hammer the issuer. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(600_000) AUTH_JWKS_COOLDOWN_MS = 30_000;
+
   get algorithms(): string[] {
     return this.AUTH_ALGORITHMS.split(',');
   }

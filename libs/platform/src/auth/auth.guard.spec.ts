@@ -15,14 +15,21 @@ import type { Actor } from './token-verifier';
 /** An OpenID Connect issuer of our own: discovery document and key set over HTTP, one RS256 key. */
 async function startStubIssuer() {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'stub-key', alg: 'RS256', use: 'sig' };
+  const published: JWK[] = [{ ...(await exportJWK(publicKey)), kid: 'stub-key', alg: 'RS256', use: 'sig' }];
   const server: Server = createServer((request, response) => {
-    const body = request.url?.endsWith('/.well-known/openid-configuration') ? { issuer, jwks_uri: `${issuer}/certs` } : request.url?.endsWith('/certs') ? { keys: [jwk] } : null;
+    const body = request.url?.endsWith('/.well-known/openid-configuration') ? { issuer, jwks_uri: `${issuer}/certs` } : request.url?.endsWith('/certs') ? { keys: published } : null;
     response.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/stub`;
-  return { issuer, privateKey, server };
+  /** Key rotation as an issuer does it: a new signing key published beside the old one, later the old one withdrawn. */
+  async function rotate(): Promise<CryptoKey> {
+    const next = await generateKeyPair('RS256');
+    published.push({ ...(await exportJWK(next.publicKey)), kid: 'rotated-key', alg: 'RS256', use: 'sig' });
+    return next.privateKey;
+  }
+  const withdrawFirstKey = () => published.shift();
+  return { issuer, privateKey, server, rotate, withdrawFirstKey };
 }
 
 @Controller('probe')
@@ -170,6 +177,18 @@ describe('AuthGuard with a stub issuer', () => {
     expect(document.components?.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
     expect(document.paths['/probe/supervise'].get).toMatchObject({ security: [{ bearer: [] }], 'x-roles': ['supervisor'] });
     expect(document.paths['/probe/open'].get?.security).toBeUndefined();
+  });
+
+  it('follows a key rotation: accepts tokens of a newly published key, refuses those of a withdrawn one', async () => {
+    const base = await start({ AUTH_MODE: 'on', AUTH_JWKS_COOLDOWN_MS: '0' });
+    const before = await token();
+    expect((await call(`${base}/supervise`, before)).status).toBe(200);
+    const rotatedKey = await stub.rotate();
+    expect((await call(`${base}/supervise`, await token({}, { key: rotatedKey, kid: 'rotated-key' }))).status).toBe(200);
+    stub.withdrawFirstKey();
+    // The cached set still trusts the withdrawn key until it expires (AUTH_JWKS_MAX_AGE_MS); a fresh verifier does not.
+    const fresh = await start({ AUTH_MODE: 'on', AUTH_JWKS_COOLDOWN_MS: '0' });
+    expect((await call(`${fresh}/supervise`, before)).status).toBe(401);
   });
 
   it('answers 503, not 401, while the issuer cannot be reached', async () => {
