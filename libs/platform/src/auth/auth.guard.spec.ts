@@ -23,10 +23,12 @@ async function startStubIssuer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/stub`;
   /** Key rotation as an issuer does it: a new signing key published beside the old one, later the old one withdrawn. */
-  async function rotate(): Promise<CryptoKey> {
+  let rotations = 0;
+  async function rotate(): Promise<{ key: CryptoKey; kid: string }> {
     const next = await generateKeyPair('RS256');
-    published.push({ ...(await exportJWK(next.publicKey)), kid: 'rotated-key', alg: 'RS256', use: 'sig' });
-    return next.privateKey;
+    const kid = `rotated-key-${(rotations += 1)}`;
+    published.push({ ...(await exportJWK(next.publicKey)), kid, alg: 'RS256', use: 'sig' });
+    return { key: next.privateKey, kid };
   }
   const withdrawFirstKey = () => published.shift();
   return { issuer, privateKey, server, rotate, withdrawFirstKey };
@@ -183,12 +185,19 @@ describe('AuthGuard with a stub issuer', () => {
     const base = await start({ AUTH_MODE: 'on', AUTH_JWKS_COOLDOWN_MS: '0' });
     const before = await token();
     expect((await call(`${base}/supervise`, before)).status).toBe(200);
-    const rotatedKey = await stub.rotate();
-    expect((await call(`${base}/supervise`, await token({}, { key: rotatedKey, kid: 'rotated-key' }))).status).toBe(200);
+    expect((await call(`${base}/supervise`, await token({}, await stub.rotate()))).status).toBe(200);
     stub.withdrawFirstKey();
     // The cached set still trusts the withdrawn key until it expires (AUTH_JWKS_MAX_AGE_MS); a fresh verifier does not.
     const fresh = await start({ AUTH_MODE: 'on', AUTH_JWKS_COOLDOWN_MS: '0' });
     expect((await call(`${fresh}/supervise`, before)).status).toBe(401);
+  });
+
+  it('reads the discovery document at AUTH_DISCOVERY_URL when set, still requiring the issuer tokens name', async () => {
+    const base = await start({ AUTH_MODE: 'on', AUTH_ISSUER: 'http://issuer.invalid/realms/stub', AUTH_DISCOVERY_URL: `${stub.issuer}/.well-known/openid-configuration` });
+    // The stub's document names its own issuer, not AUTH_ISSUER: refused as a misconfigured issuer.
+    expect((await call(`${base}/supervise`, await token())).status).toBe(503);
+    const same = await start({ AUTH_MODE: 'on', AUTH_DISCOVERY_URL: `${stub.issuer}/.well-known/openid-configuration` });
+    expect((await call(`${same}/supervise`, await token({}, await stub.rotate()))).status).toBe(200);
   });
 
   it('answers 503, not 401, while the issuer cannot be reached', async () => {

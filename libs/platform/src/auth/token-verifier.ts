@@ -91,7 +91,7 @@ export class TokenVerifier {
   }
 
   private async discover(): Promise<JWTVerifyGetKey> {
-    const url = `${this.config.AUTH_ISSUER.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    const url = this.config.discoveryUrl;
     let document: { issuer?: unknown; jwks_uri?: unknown };
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), headers: { accept: 'application/json' } });
