@@ -42,9 +42,11 @@ fetch() {
   # Maven downloads into its local repository, then unpacks: its growth is the progress (as kafka.sh).
   local started=$SECONDS m2="$HOME/.m2/repository" before pid
   before=$( (du -sm "$m2" 2>/dev/null || echo 0) | cut -f1)
+  # Run from dist/: without a pom, Maven writes its unpack markers under ./${project.basedir}.
   # Maven prints colour resets even in batch mode: strip them.
-  ( mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack \
-      -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist" -DmarkersDirectory="$HERE/dist/.markers" \
+  mkdir -p "$HERE/dist"
+  ( cd "$HERE/dist" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist" \
       2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2 ) &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
