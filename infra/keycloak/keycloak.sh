@@ -38,12 +38,22 @@ realm_fingerprint() { { cat "$HERE"/realm/*.json; echo "$DDP_AUTH_AUDIENCE"; } |
 
 fetch() {
   if [ -x "$DIST/bin/kc.sh" ]; then return; fi
-  log "fetching org.keycloak:keycloak-quarkus-dist:$VERSION (about 170 MB) from Maven Central"
-  local started=$SECONDS
+  log "fetching org.keycloak:keycloak-quarkus-dist:$VERSION from Maven Central (first run only: about 170 MB)"
+  # Maven downloads into its local repository, then unpacks: its growth is the progress (as kafka.sh).
+  local started=$SECONDS m2="$HOME/.m2/repository" before pid
+  before=$( (du -sm "$m2" 2>/dev/null || echo 0) | cut -f1)
+  # Run from dist/: without a pom, Maven writes its unpack markers under ./${project.basedir}.
   # Maven prints colour resets even in batch mode: strip them.
-  mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack \
-    -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist" -DmarkersDirectory="$HERE/dist/.markers" \
-    2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+  mkdir -p "$HERE/dist"
+  ( cd "$HERE/dist" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$VERSION:tar.gz" -DoutputDirectory="$HERE/dist" \
+      2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2 ) &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    if kill -0 "$pid" 2>/dev/null; then log "  $((SECONDS - started)) s, $(( $( (du -sm "$m2" 2>/dev/null || echo 0) | cut -f1) - before )) MB downloaded"; fi
+  done
+  wait "$pid"
   log "fetched and unpacked in $((SECONDS - started)) s ($(du -sm "$DIST" | cut -f1) MB)"
 }
 

@@ -63,7 +63,8 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   if (definition.openApi) {
     const document = SwaggerModule.createDocument(
       app,
-      new DocumentBuilder().setTitle(definition.openApi.title).setDescription(definition.openApi.description).setVersion('1').build(),
+      // addBearerAuth: the scheme @Roles routes name (auth/auth.decorators.ts).
+      new DocumentBuilder().setTitle(definition.openApi.title).setDescription(definition.openApi.description).setVersion('1').addBearerAuth().build(),
     );
     SwaggerModule.setup('docs', app, document);
   }

@@ -24,6 +24,13 @@ export class AuthConfig {
   @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'AUTH_ISSUER must be the issuer URL (http(s)://host/…), exactly as tokens carry it in iss' })
   AUTH_ISSUER = 'http://127.0.0.1:8180/realms/ddp';
 
+  /**
+   * Where to read the issuer's discovery document when the service reaches the issuer by another
+   * address than the one tokens name (a container network); default AUTH_ISSUER's own.
+   */
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'AUTH_DISCOVERY_URL must be an http(s) URL of the discovery document' })
+  AUTH_DISCOVERY_URL?: string;
+
   /** The audience (`aud`) a token must be for. */
   @IsString() @Matches(/^\S+$/, { message: 'AUTH_AUDIENCE must be one audience, without spaces' }) AUTH_AUDIENCE = 'ddp-api';
 
@@ -48,6 +55,13 @@ export class AuthConfig {
 
   /** Longest time the issuer's signing keys are trusted without fetching them again (a key not in the cached set refetches at once). */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1000) @Max(86_400_000) AUTH_JWKS_MAX_AGE_MS = 600_000;
+
+  /** After fetching the keys (e.g. for a token naming an unknown key), no new fetch for this long: forged key ids cannot hammer the issuer. */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(600_000) AUTH_JWKS_COOLDOWN_MS = 30_000;
+
+  get discoveryUrl(): string {
+    return this.AUTH_DISCOVERY_URL ?? `${this.AUTH_ISSUER.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  }
 
   get algorithms(): string[] {
     return this.AUTH_ALGORITHMS.split(',');

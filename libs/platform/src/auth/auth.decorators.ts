@@ -1,4 +1,5 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Role } from './roles';
 import type { Actor } from './token-verifier';
 
@@ -6,8 +7,15 @@ export const ROLES_METADATA = 'ddp:auth:roles';
 export const PUBLIC_METADATA = 'ddp:auth:public';
 export const OWN_PROVIDER_METADATA = 'ddp:auth:own-provider';
 
-/** The roles that may call this route (or every route of this controller). */
-export const Roles = (...roles: [Role, ...Role[]]) => SetMetadata(ROLES_METADATA, roles);
+/** The name of the bearer security scheme in the OpenAPI document (DocumentBuilder.addBearerAuth's default). */
+export const BEARER_SCHEME = 'bearer';
+
+/**
+ * The roles that may call this route (or every route of this controller). OpenAPI shows the
+ * route as needing a bearer token, with its roles in `x-roles`.
+ */
+export const Roles = (...roles: [Role, ...Role[]]) =>
+  applyDecorators(SetMetadata(ROLES_METADATA, roles), ApiBearerAuth(BEARER_SCHEME), ApiExtension('x-roles', roles));
 
 /** A route anyone may call without a token (health probes only, per issue 21). */
 export const Public = () => SetMetadata(PUBLIC_METADATA, true);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Param, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -14,14 +15,23 @@ import type { Actor } from './token-verifier';
 /** An OpenID Connect issuer of our own: discovery document and key set over HTTP, one RS256 key. */
 async function startStubIssuer() {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'stub-key', alg: 'RS256', use: 'sig' };
+  const published: JWK[] = [{ ...(await exportJWK(publicKey)), kid: 'stub-key', alg: 'RS256', use: 'sig' }];
   const server: Server = createServer((request, response) => {
-    const body = request.url?.endsWith('/.well-known/openid-configuration') ? { issuer, jwks_uri: `${issuer}/certs` } : request.url?.endsWith('/certs') ? { keys: [jwk] } : null;
+    const body = request.url?.endsWith('/.well-known/openid-configuration') ? { issuer, jwks_uri: `${issuer}/certs` } : request.url?.endsWith('/certs') ? { keys: published } : null;
     response.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/stub`;
-  return { issuer, privateKey, server };
+  /** Key rotation as an issuer does it: a new signing key published beside the old one, later the old one withdrawn. */
+  let rotations = 0;
+  async function rotate(): Promise<{ key: CryptoKey; kid: string }> {
+    const next = await generateKeyPair('RS256');
+    const kid = `rotated-key-${(rotations += 1)}`;
+    published.push({ ...(await exportJWK(next.publicKey)), kid, alg: 'RS256', use: 'sig' });
+    return { key: next.privateKey, kid };
+  }
+  const withdrawFirstKey = () => published.shift();
+  return { issuer, privateKey, server, rotate, withdrawFirstKey };
 }
 
 @Controller('probe')
@@ -161,6 +171,33 @@ describe('AuthGuard with a stub issuer', () => {
         { method: 'GET', path: '/probe/undeclared', handler: 'ProbeController.undeclared', policy: null },
       ]);
     });
+  });
+
+  it('shows each role-guarded route in OpenAPI as needing a bearer token, with its roles', async () => {
+    await start({ AUTH_MODE: 'off' });
+    const document = SwaggerModule.createDocument(apps[apps.length - 1], new DocumentBuilder().addBearerAuth().build());
+    expect(document.components?.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
+    expect(document.paths['/probe/supervise'].get).toMatchObject({ security: [{ bearer: [] }], 'x-roles': ['supervisor'] });
+    expect(document.paths['/probe/open'].get?.security).toBeUndefined();
+  });
+
+  it('follows a key rotation: accepts tokens of a newly published key, refuses those of a withdrawn one', async () => {
+    const base = await start({ AUTH_MODE: 'on', AUTH_JWKS_COOLDOWN_MS: '0' });
+    const before = await token();
+    expect((await call(`${base}/supervise`, before)).status).toBe(200);
+    expect((await call(`${base}/supervise`, await token({}, await stub.rotate()))).status).toBe(200);
+    stub.withdrawFirstKey();
+    // The cached set still trusts the withdrawn key until it expires (AUTH_JWKS_MAX_AGE_MS); a fresh verifier does not.
+    const fresh = await start({ AUTH_MODE: 'on', AUTH_JWKS_COOLDOWN_MS: '0' });
+    expect((await call(`${fresh}/supervise`, before)).status).toBe(401);
+  });
+
+  it('reads the discovery document at AUTH_DISCOVERY_URL when set, still requiring the issuer tokens name', async () => {
+    const base = await start({ AUTH_MODE: 'on', AUTH_ISSUER: 'http://issuer.invalid/realms/stub', AUTH_DISCOVERY_URL: `${stub.issuer}/.well-known/openid-configuration` });
+    // The stub's document names its own issuer, not AUTH_ISSUER: refused as a misconfigured issuer.
+    expect((await call(`${base}/supervise`, await token())).status).toBe(503);
+    const same = await start({ AUTH_MODE: 'on', AUTH_DISCOVERY_URL: `${stub.issuer}/.well-known/openid-configuration` });
+    expect((await call(`${same}/supervise`, await token({}, await stub.rotate()))).status).toBe(200);
   });
 
   it('answers 503, not 401, while the issuer cannot be reached', async () => {

@@ -7,6 +7,7 @@ import { loadAuthConfig } from './auth.config';
 import { CurrentActor, Roles } from './auth.decorators';
 import { AuthModule } from './auth.module';
 import { ACCESS, ROLES } from './roles';
+import { ClientCredentialsTokens } from './client-credentials';
 import { InvalidTokenError, TokenVerifier, type Actor } from './token-verifier';
 
 @Controller()
@@ -49,6 +50,12 @@ describe('the guard against the real Keycloak', () => {
     const response = await call('/who', await demoUserToken(username));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ clientId: 'ddp-local-cli', roles: [role], providerId });
+  });
+
+  it('accepts the notification service calling with its own client-credentials token (ClientCredentialsTokens)', async () => {
+    const tokens = new ClientCredentialsTokens({ issuer: KEYCLOAK_ISSUER, clientId: 'notification-service', clientSecret: 'notification-service-local-secret' });
+    const response = await fetch(`${base}/who`, { headers: { authorization: await tokens.authorizationHeader() } });
+    expect(await response.json()).toMatchObject({ clientId: 'notification-service', roles: ['contact-reader'] });
   });
 
   it('lets a supervisor through a supervisor route and refuses an officer with 403', async () => {

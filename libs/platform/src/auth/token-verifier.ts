@@ -32,8 +32,6 @@ export class IdentityProviderUnavailableError extends Error {
 }
 
 const DISCOVERY_TIMEOUT_MS = 5000;
-/** After an unknown key id made jose refetch the key set, the next refetch waits this long (a flood of forged kids cannot hammer the issuer). */
-const JWKS_COOLDOWN_MS = 30_000;
 
 /**
  * Verifies bearer JWTs against one OpenID Connect issuer: signature with the issuer's keys
@@ -93,7 +91,7 @@ export class TokenVerifier {
   }
 
   private async discover(): Promise<JWTVerifyGetKey> {
-    const url = `${this.config.AUTH_ISSUER.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    const url = this.config.discoveryUrl;
     let document: { issuer?: unknown; jwks_uri?: unknown };
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), headers: { accept: 'application/json' } });
@@ -109,7 +107,7 @@ export class TokenVerifier {
     if (typeof document.jwks_uri !== 'string') throw new IdentityProviderUnavailableError(`the discovery document at ${url} has no jwks_uri`);
     return createRemoteJWKSet(new URL(document.jwks_uri), {
       cacheMaxAge: this.config.AUTH_JWKS_MAX_AGE_MS,
-      cooldownDuration: JWKS_COOLDOWN_MS,
+      cooldownDuration: this.config.AUTH_JWKS_COOLDOWN_MS,
       timeoutDuration: DISCOVERY_TIMEOUT_MS,
     });
   }
