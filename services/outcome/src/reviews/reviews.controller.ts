@@ -41,6 +41,12 @@ export class ReviewsController {
     return this.compliance.listReviews(query);
   }
 
+  @Get('awaiting-notice')
+  @ApiOperation({ summary: "Open reviews whose show-cause notice has not been confirmed to reach the person (held: the first deadline passed, the window waits): people still to be reached" })
+  awaitingNotice() {
+    return this.notices.awaitingNotice();
+  }
+
   @Get(':reviewId')
   @ApiOperation({ summary: 'One compliance review' })
   @ApiNotFoundResponse({ description: 'No such review' })

@@ -106,12 +106,15 @@ describe('outcome service: the show-cause window counts from the notice reaching
     await sleep(2000); // the window job has run (and held the review) by now
     expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
     expect(await notice(review.reviewId)).toMatchObject({ status: 'open', notice: null });
+    const awaiting = async () => ((await getJson(`${service.url}/v1/reviews/awaiting-notice`)).body.items as Array<{ reviewId: string; held: boolean }>).find((i) => i.reviewId === review.reviewId);
+    expect(await awaiting()).toMatchObject({ referralId: r.referralId, held: true });
 
     const called = await postJson(`${service.url}/v1/reviews/${review.reviewId}/notice-confirmed`, { confirmedBy: 'DL-WORKER-12', via: 'phone' });
     expect(called.status).toBe(200);
     expect(called.body).toMatchObject({ status: 'open', notice: { via: 'phone', by: 'DL-WORKER-12' } });
     aWindowFromNow(called.body.showCauseDeadline);
     expect((await postJson(`${service.url}/v1/reviews/${review.reviewId}/notice-confirmed`, { confirmedBy: 'x', via: 'pigeon' })).status).toBe(400);
+    expect(await awaiting()).toBeUndefined();
 
     await advance(167 * HOUR);
     await sleep(1500);

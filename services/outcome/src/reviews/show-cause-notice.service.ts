@@ -1,5 +1,5 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { schemeById } from '@ddp/domain';
 import { Clock, JsonLogger, SERVICE_CONFIG } from '@ddp/platform';
 import type { OutcomeConfig } from '../outcome.config';
@@ -74,6 +74,21 @@ export class ShowCauseNoticeService {
     return {
       reviewId: r.reviewId, status: r.status, showCauseDeadline: iso(r.showCauseDeadline), decideAt: iso(r.decideAt),
       notice: r.noticeConfirmedAt ? { confirmedAt: iso(r.noticeConfirmedAt), via: r.noticeConfirmedVia, by: r.noticeConfirmedBy } : null,
+    };
+  }
+
+  /**
+   * Open reviews whose notice has not been confirmed to reach the person, oldest first, with
+   * whether their window is already held (its first deadline and grace passed): the worklist of
+   * people the provider or a supervisor still has to reach.
+   */
+  async awaitingNotice() {
+    const now = this.clock.now();
+    const rows = await this.dataSource.getRepository(ComplianceReviewEntity).find({ where: { status: 'open', noticeConfirmedAt: IsNull() }, order: { openedAt: 'ASC' }, take: 500 });
+    return {
+      items: rows.map((r) => ({
+        reviewId: r.reviewId, referralId: r.referralId, openedAt: iso(r.openedAt), showCauseDeadline: iso(r.showCauseDeadline), held: r.decideAt.getTime() <= now.getTime(),
+      })),
     };
   }
 
