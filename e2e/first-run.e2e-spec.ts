@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { REPO_ROOT, comingMondayAtTen, resetDatabase, testDatabaseUrl, waitUntil } from '@ddp/testing';
+import { REPO_ROOT, comingMondayAtTen, queryDatabase, resetDatabase, testDatabaseUrl, waitUntil } from '@ddp/testing';
 
 // A newcomer's first run: the pieces of `npm start` (tools/start.sh) as it runs them, the local
 // outbox and tools/run-services.js with the local run's settings, then the README's "Try it".
@@ -114,6 +114,10 @@ describe('a first run: npm start, then the README "Try it"', () => {
     await new Promise((r) => printed.child.once('exit', r));
     expect(printed.child.exitCode).toBe(0);
     expect(printed.lines.join('\n')).toContain(`sms via notify to ${person.phone}`);
+
+    // The Notify stand-in's delivery receipt for the SMS reached the notification service, as
+    // Notify's callback does (a show-cause window counts from such a receipt).
+    await waitUntil(async () => (await queryDatabase(DATABASES[3], `SELECT 1 FROM delivery_receipt WHERE status = 'delivered'`)).length > 0, 'the SMS delivery receipt recorded', 10_000);
 
     const logs = [...services!.lines, ...outbox!.lines];
     expect(logs.filter((l) => /delivery attempt failed|notification failed|could not configure|"level":"(error|fatal)"/.test(l))).toEqual([]);

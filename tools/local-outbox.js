@@ -32,7 +32,10 @@ async function configureProviderEndpoint() {
   log(`providers' notices go to the webhook receiver (${endpoint.address}, signed with the outbox's secret)`);
 }
 
-startLocalOutbox({ ...LOCAL_OUTBOX, host: process.env.LOCAL_OUTBOX_BIND || '127.0.0.1' }).then(
+// Receipts for every accepted SMS/e-mail, as GOV.UK Notify sends them to the callback.
+const notifyCallback = { url: `${notificationUrl}/v1/notify/delivery-receipts`, token: process.env.NOTIFY_CALLBACK_TOKEN || LOCAL_OUTBOX.notifyCallbackToken };
+
+startLocalOutbox({ ...LOCAL_OUTBOX, notifyCallback, host: process.env.LOCAL_OUTBOX_BIND || '127.0.0.1' }).then(
   (outbox) => {
     log(`e-mail ${outbox.smtpUrl}, GOV.UK Notify stand-in ${outbox.notifyUrl}, webhooks ${outbox.webhookUrl}`);
     log(`what was sent to whom: ${outbox.pageUrl} (or npm run sent)`);

@@ -16,6 +16,9 @@ const LOCAL_OUTBOX = {
   // A Notify-shaped key (<name>-<service id>-<secret>) that only the stand-in accepts.
   notifyApiKey: { name: 'local_outbox', serviceId: '10ca1000-0000-4000-8000-000000000001', secret: '10ca1000-0000-4000-8000-000000000002' },
   webhookSecret: 'local-outbox-webhook-secret',
+  // The bearer token the Notify stand-in puts on its delivery receipts: a show-cause window
+  // counts from a confirmed delivery, so a local run needs receipts as production has them.
+  notifyCallbackToken: 'local-outbox-notify-callback-token',
 };
 
 /** What the services need to send through the local outbox; `env` wins where it sets a name. */
@@ -28,6 +31,7 @@ function localOutboxEnv(env = process.env, host = '127.0.0.1') {
     // The stand-in takes any template id; ours carry the text in ((body)) and ((subject)).
     NOTIFY_SMS_TEMPLATE_ID: 'local-outbox-sms',
     NOTIFY_EMAIL_TEMPLATE_ID: 'local-outbox-email',
+    NOTIFY_CALLBACK_TOKEN: LOCAL_OUTBOX.notifyCallbackToken,
   };
   return Object.fromEntries(Object.entries(settings).filter(([key]) => !env[key]));
 }

@@ -1,5 +1,5 @@
 import { listenOnLoopback, sendJson } from './local-http';
-import { startLocalNotifyApi } from './local-notify-api';
+import { startLocalNotifyApi, type NotifyCallback } from './local-notify-api';
 import { startLocalSmtpServer } from './local-smtp-server';
 import { startLocalWebhookReceiver } from './local-webhook-receiver';
 import { renderSentPage, sentItems, type SentItem } from './sent-list';
@@ -13,6 +13,8 @@ export interface LocalOutboxAddresses {
   webhookSecret: string;
   /** The address to listen on: loopback (npm start) unless given, e.g. 0.0.0.0 in a container. */
   host?: string;
+  /** Where the Notify stand-in sends delivery receipts, as Notify does to a service's callback (none unless given). */
+  notifyCallback?: NotifyCallback;
 }
 
 export interface LocalOutbox {
@@ -32,6 +34,7 @@ export async function startLocalOutbox(addresses: LocalOutboxAddresses): Promise
   const { host } = addresses;
   const smtp = await startLocalSmtpServer({ port: addresses.smtpPort, host });
   const notify = await startLocalNotifyApi({ port: addresses.notifyPort, apiKey: addresses.notifyApiKey, host });
+  if (addresses.notifyCallback) notify.sendReceiptsTo(addresses.notifyCallback);
   const webhooks = await startLocalWebhookReceiver(addresses.webhookSecret, { port: addresses.webhookPort, host });
   const sent = () => sentItems(smtp.messages, notify.requests, webhooks.deliveries);
   const page = await listenOnLoopback((req, res) => {
