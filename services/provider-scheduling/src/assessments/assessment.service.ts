@@ -275,7 +275,7 @@ export class AssessmentService implements OnModuleInit {
       if (result.ok) return result.slot;
       if (result.reason === 'not-a-slot') {
         throw unprocessable('not-an-assessment-slot',
-          `${startsAt.toISOString()} is not the start of one of ${provider.name}'s ${provider.assessmentSlotMinutes}-minute assessment slots (${describeHours(provider, ukLocalDate(startsAt))}, Europe/London)`);
+          `${startsAt.toISOString()} is not the start of one of ${provider.name}'s ${provider.assessmentSlotMinutes}-minute assessment slots (phone cover ${describeHours(provider, ukLocalDate(startsAt), provider.phoneAssessmentCover)}, Europe/London)`);
       }
       if (result.reason === 'weekly-capacity-reached') throw conflict('provider-weekly-capacity-reached', `${provider.name} has taken its ${this.directory.profile(provider.id).weeklyCapacity} referrals that week`);
       throw conflict('slot-full', `The ${startsAt.toISOString()} slot with ${provider.name} is fully booked; choose another (GET /v1/providers/${provider.id}/slots)`);

@@ -146,7 +146,8 @@ export class CourseService implements OnModuleInit {
     const row: AttendanceEntity = {
       appointmentId: session.id, referralId: referral.referralId, courseId: session.courseId!, sessionNumber: session.sessionNumber!,
       mark: input.mark, absenceClass: input.absenceClass ?? null, notes: input.notes ?? null,
-      countsAsFailure: assessment.countsAsFailure, followUp: assessment.action, recordedAt: uow.now, recordedBy: uow.actor,
+      // A did-not-attend here always carries its class (checked above), so the follow-up is never 'ask-provider'.
+      countsAsFailure: assessment.countsAsFailure, followUp: assessment.action as AttendanceEntity['followUp'], recordedAt: uow.now, recordedBy: uow.actor,
     };
     await uow.manager.insert(AttendanceEntity, row);
     await uow.manager.update(AppointmentEntity, { id: session.id }, { status: input.mark });
