@@ -226,10 +226,28 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'summons-requested');
   });
 
-  it('voluntary pilot (West Berkshire): an unclassified missed assessment ends in no further diversion, never a summons', async () => {
+  it('a missed assessment with no absence class recorded is never a failure: no review, whatever the clock does', async () => {
+    const r = await refer(SCHEMES.druglink);
+    await scheduleAssessment(r);
+    // What an older scheduling service published when its deadline passed with nothing recorded.
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'deadline' });
+    const recorded = () => queryDatabase<{ mark: string; counts_as_failure: boolean }>(db, 'SELECT mark, counts_as_failure FROM attendance_record WHERE referral_id = $1', [r.referralId]);
+    await waitUntil(async () => (await recorded()).length === 1, 'the unclassified miss recorded');
+    expect(await recorded()).toEqual([{ mark: 'missed-deadline', counts_as_failure: false }]);
+    await advance(PAST_DECISION);
+    await sleep(1500);
+    expect(await statusOf(r.referralId)).toBe('assessment-scheduled');
+    expect(await eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    // The provider then records what happened: completed, the journey goes on.
+    await completeAssessment(r);
+    await waitStatus(r.referralId, 'assessed');
+  });
+
+  it('voluntary pilot (West Berkshire): a recorded unacceptable missed assessment ends in no further diversion, never a summons', async () => {
     const r = await refer(SCHEMES.voluntary);
     await scheduleAssessment(r);
-    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'deadline' });
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'provider', absenceClass: 'unacceptable' });
     const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
     expect(opened.data).toMatchObject({ trigger: 'assessment-missed', kind: 'assessment' });
     await advance(PAST_DECISION);

@@ -175,8 +175,8 @@ export class CourseService implements OnModuleInit {
     return row;
   }
 
-  /** When every session's current appointment is attended (or late), the course is completed. */
-  private async completeIfDone(uow: UnitOfWork, referral: SchedulingReferralEntity, courseId: string): Promise<void> {
+  /** When every session's current appointment is attended (or late), the course is completed (also called when a review is excused). */
+  async completeIfDone(uow: UnitOfWork, referral: SchedulingReferralEntity, courseId: string): Promise<void> {
     const course = await uow.manager.findOneByOrFail(CourseEntity, { id: courseId });
     if (course.status !== 'booked') return;
     const current = await this.appointments.currentSessions(uow.manager, courseId);
