@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type AppointmentRescheduledData, type AssessmentMissedData, type AssessmentScheduledData, type AttendanceOverdueData, type CourseBookedData } from '@ddp/contracts';
+import { TOPICS, type AssessmentMissedData, type AssessmentScheduledData, type AttendanceOverdueData, type CourseBookedData } from '@ddp/contracts';
 import {
   ControllableClock, EventTap, getJson, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
