@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, ReferralCreated, ReferralDeclined,
+  AppointmentRescheduled, AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, ReferralCreated, ReferralDeclined,
   ReferralWithdrawn, SessionAttended, TOPICS,
   type ComplianceReviewClosedData, type ComplianceReviewOpenedData, type CourtResultRecordedData, type DataOf, type DiversionCompletedData, type EventDefinition,
   type EventEnvelope, type NoFurtherDiversionData, type RebookingRequestedData, type ReferralCreatedData, type SummonsRequestedData,
@@ -406,6 +406,30 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await completeCourse(r, 1);
     const done = await waitFor<DiversionCompletedData>('DiversionCompleted', r.referralId);
     expect(done.data).toMatchObject({ crimeOutcomeCode: 22, ending: 'excused-completed' });
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+  });
+
+  it('re-engaging at the assessment stage: the assessment the person asks for is booked under review (no effect) and, held inside the window, excuses it', async () => {
+    const r = await refer(SCHEMES.druglink);
+    await scheduleAssessment(r);
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'provider', absenceClass: 'unacceptable' });
+    const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
+    await waitStatus(r.referralId, 'non-compliance-review');
+    // The provider books what the person asked for: the review stays open until it is held.
+    const again = `${assessmentId(r)}-again`;
+    const startsAt = new Date(now().getTime() + 24 * HOUR);
+    await send(AppointmentRescheduled, {
+      referralId: r.referralId, supersededAppointmentId: assessmentId(r), kind: 'assessment', appointmentId: again, startsAt: iso(startsAt),
+      endsAt: iso(new Date(startsAt.getTime() + 30 * 60_000)), modality: 'phone', requestedBy: 'person', reason: 'called back', cancelledOnly: false,
+    });
+    await sleep(500);
+    expect(await statusOf(r.referralId)).toBe('non-compliance-review');
+    await send(AssessmentCompleted, { referralId: r.referralId, appointmentId: again, completedAt: iso(new Date(startsAt.getTime() + 20 * 60_000)), recordedBy: 'provider-worker-7' });
+    const closed = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId);
+    expect(closed.data).toMatchObject({ reviewId: opened.data.reviewId, resolution: 'excused' });
+    await waitStatus(r.referralId, 'assessed');
+    await advance(PAST_DECISION);
+    expect(await jobResult(opened.data.reviewId)).toBe('already-excused');
     expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
   });
 
