@@ -3,7 +3,7 @@ import { ReferralCreated, ReferralWithdrawn, TOPICS, type AssessmentEscalatedDat
 import {
   ControllableClock, EventTap, envelopeFor, getJson, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sendEnvelopes, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
-import type { RunningService } from '@ddp/platform';
+import { JsonLogger, type RunningService } from '@ddp/platform';
 import type { Producer } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SchedulingJobs, assessmentDeadlineJobId } from '../jobs/scheduling-jobs';
@@ -330,5 +330,32 @@ describe('provider-scheduling: booking the assessment', () => {
     expect(await queryDatabase(db, 'SELECT booked FROM provider_slot WHERE id = $1', [before.slot_id])).toEqual([{ booked: 0 }]);
     expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'bracknell-forest-youth-substance-misuse-service'")).toEqual([{ taken: weekBefore[0].taken - 1 }]);
     await waitUntil(async () => !(await queue.getJob(assessmentDeadlineJobId(event.data.appointmentId))), 'the deadline job removed');
+  });
+
+  it("alerts on the supervisors' and Druglink's worklists when Druglink nears its estimated 5,000 referrals a year (seed 004)", async () => {
+    clock.set(new Date('2030-03-04T09:00:00Z')); // a Monday: the last 52 weeks run from 2029-03-12
+    const annual = async (path: string) =>
+      ((await getJson(`${service.url}${path}`)).body.items as Array<{ kind: string; providerId: string }>).filter((i) => i.kind === 'capacity-near-annual-estimate');
+    expect(await annual('/v1/worklists/supervisors')).toEqual([]);
+    // 51 weeks of 90 referrals: 4,590 (at least nine tenths of 5,000); this week none yet, so no weekly alert.
+    await queryDatabase(db, `INSERT INTO provider_week (provider_id, week_start, taken)
+      SELECT 'druglink', d::date, 90 FROM generate_series('2029-03-12'::date, '2030-02-25'::date, interval '7 days') AS d
+      ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + 90`);
+    expect(await annual('/v1/worklists/supervisors')).toEqual([expect.objectContaining({ providerId: 'druglink' })]);
+    expect(await annual('/v1/providers/druglink/worklist')).toEqual([expect.objectContaining({ providerId: 'druglink' })]);
+    expect(await annual('/v1/providers/reading-youth-substance-misuse-service/worklist')).toEqual([]);
+    // And a warning in the log when a booking finds it (alert: capacity-near-limit), for log-based alerting.
+    const warn = jest.spyOn(service.app.get(JsonLogger), 'warn');
+    try {
+      const referral = referralCreatedAt('2030-03-04T08:55:00Z', { area: 'oxford', ageBand: 'adult' });
+      await refer(referral);
+      await scheduled(referral.key);
+      await waitUntil(() => warn.mock.calls.some(([line]) => (line as { alert?: string }).alert === 'capacity-near-limit'), 'the capacity warning');
+      expect(warn.mock.calls.map(([line]) => line).filter((line) => (line as { alert?: string }).alert === 'capacity-near-limit')).toEqual([
+        expect.objectContaining({ providerId: 'druglink', kind: 'near-annual-estimate', taken: expect.any(Number), limit: 5000 }),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
