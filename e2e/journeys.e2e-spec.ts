@@ -225,7 +225,7 @@ describe('journeys', () => {
    * voluntary pilot's years: every clock is set to a Tuesday morning in March 2019, and put
    * back afterwards to where it was plus the time spent, so the other journeys stay in the present.
    */
-  it('4. voluntary pilot non-engagement (West Berkshire, 2019): assessment missed, no further diversion, no summons; the next encounter is declined', async () => {
+  it('4. voluntary pilot non-engagement (West Berkshire, 2019): assessment recorded as missed without good reason, no further diversion, no summons; the next encounter is declined', async () => {
     const presentWas = await clockNow();
     const realStart = Date.now();
     await stack.setClock(new Date('2019-03-12T09:31:00Z'));
@@ -240,10 +240,12 @@ describe('journeys', () => {
       const appt = await assessmentScheduled(referralId);
       expect(appt.providerId).toBe('resilience-cranstoun-west-berkshire');
 
-      // Nobody records the assessment: when its deadline passes, the scheduling service marks it missed.
-      await advanceTo(new Date(Date.parse(answer.assessmentDeadline.at) + 60_000));
+      // The provider records that the person did not attend, without good reason (a missing record alone never counts: e2e/person-never-pays).
+      await advanceTo(new Date(Date.parse(appt.startsAt) + 5 * 60_000));
+      const recorded = await postJson(`${stack.urls['provider-scheduling']}/v1/providers/${appt.providerId}/appointments/${appt.appointmentId}/assessment-outcome`, { outcome: 'missed', absenceClass: 'unacceptable' }, ACTOR);
+      expect(recorded.status).toBe(200);
       const missed = await tap.waitForEvent<{ detectedBy: string }>('AssessmentMissed', (e) => e.key === referralId, 30000);
-      expect(missed.data.detectedBy).toBe('deadline');
+      expect(missed.data.detectedBy).toBe('provider');
 
       // This stack's outcome service opens the review (other stacks on the broker may open their own).
       const review = await waitForReview(referralId);

@@ -15,8 +15,9 @@ describe('assessAttendance', () => {
     ['did-not-attend', 'unacceptable', 0, druglink, true, 'open-review'],
     ['did-not-attend', 'unacceptable', 0, youth, true, 'rebook'],
     ['did-not-attend', 'unacceptable', 1, youth, true, 'open-review'],
-    ['did-not-attend', undefined, 0, druglink, true, 'open-review'],
-    ['did-not-attend', undefined, 0, youth, true, 'rebook'],
+    // No class recorded (nothing recorded at all, or an unclassified mark): never a failure; the provider is asked.
+    ['did-not-attend', undefined, 0, druglink, false, 'ask-provider'],
+    ['did-not-attend', undefined, 5, youth, false, 'ask-provider'],
   ] as const)('%s (%s) after %i failures under %s', (mark, absenceClass, prior, scheme, countsAsFailure, action) => {
     expect(assessAttendance(mark, absenceClass, prior, scheme)).toEqual({ countsAsFailure, action });
   });
@@ -30,6 +31,7 @@ describe('assessAttendance', () => {
     expect(eventForAttendance({ countsAsFailure: false, action: 'rebook' })).toEqual({ type: 'rebooked' });
     expect(eventForAttendance({ countsAsFailure: true, action: 'open-review' })).toEqual({ type: 'review-opened' });
     expect(eventForAttendance({ countsAsFailure: false, action: 'none' })).toBeUndefined();
+    expect(eventForAttendance({ countsAsFailure: false, action: 'ask-provider' })).toBeUndefined();
   });
 });
 

@@ -12,16 +12,20 @@ export type AbsenceClass = 'acceptable' | 'logistics' | 'unacceptable';
 
 export interface AttendanceAssessment {
   countsAsFailure: boolean;
-  action: 'none' | 'rebook' | 'open-review';
+  /** 'ask-provider': nothing says why the person was absent; the provider is asked to record it. */
+  action: 'none' | 'rebook' | 'open-review' | 'ask-provider';
 }
 
 /**
  * What an attendance mark means for compliance.
  * - attended or late: no failure, nothing to do (lateness is not a failure: configuration default).
  * - did not attend, acceptable or logistics: never a failure; the session is rebooked.
- * - did not attend, unacceptable (or not yet classified): a failure; it is rebooked while the
- *   failures stay within the scheme's missedSessionTolerance, and opens a non-compliance
- *   review (with its show-cause window) once the tolerance is exceeded.
+ * - did not attend, unacceptable: a failure; it is rebooked while the failures stay within
+ *   the scheme's missedSessionTolerance, and opens a non-compliance review (with its
+ *   show-cause window) once the tolerance is exceeded.
+ * - did not attend with no class recorded: never a failure. The seeds prosecute people who
+ *   "do not attend" (seeds 001, 004), a fact the provider records; a missing or unclassified
+ *   record is not that fact, so the provider is asked to record why ('ask-provider').
  */
 export function assessAttendance(
   mark: AttendanceMark,
@@ -34,6 +38,7 @@ export function assessAttendance(
   }
   if (mark !== 'did-not-attend') return { countsAsFailure: false, action: 'none' };
   if (absenceClass === 'acceptable' || absenceClass === 'logistics') return { countsAsFailure: false, action: 'rebook' };
+  if (absenceClass !== 'unacceptable') return { countsAsFailure: false, action: 'ask-provider' };
   const failures = priorFailures + 1;
   return { countsAsFailure: true, action: failures > scheme.missedSessionTolerance ? 'open-review' : 'rebook' };
 }
@@ -46,6 +51,7 @@ export function eventForAttendance(assessment: AttendanceAssessment): LifecycleE
     case 'open-review':
       return { type: 'review-opened' };
     case 'none':
+    case 'ask-provider':
       return undefined;
   }
 }

@@ -10,6 +10,8 @@ export { assessAttendance, eventForAttendance, showCauseDeadline } from './compl
 export type { AttendanceMark, AbsenceClass, AttendanceAssessment } from './compliance';
 export * from './outcome';
 export * from './wording';
+export * from './capacity';
+export { FOLLOW_UP, type FollowUpRule } from './config/follow-up';
 export * from './rule-table';
 export {
   defaultRuleSet,

@@ -37,6 +37,8 @@ const LEGAL: Record<string, ReferralStatus> = {
   'on-course/rebooked': 'on-course',
   'on-course/course-completed': 'completed',
   'on-course/review-opened': 'non-compliance-review',
+  'non-compliance-review/assessment-scheduled': 'non-compliance-review',
+  'non-compliance-review/rebooked': 'non-compliance-review',
   'non-compliance-review/re-engaged': 'excused',
   'non-compliance-review/review-closed-without-engagement': 'summons-requested',
   'excused/assessment-scheduled': 'assessment-scheduled',

@@ -110,7 +110,10 @@ const TRANSITIONS: Readonly<Partial<Record<ReferralStatus, Partial<Record<Lifecy
   },
   assessed: { 'course-booked': 'on-course' },
   'on-course': { rebooked: 'on-course', 'course-completed': 'completed', 'review-opened': 'non-compliance-review' },
-  'non-compliance-review': { 're-engaged': 'excused' },
+  // The person may ask for the assessment or session again while the window is open: booking it
+  // keeps the review open; attending it is the re-engagement (seed 003: "as long as a person
+  // engages with the scheme it is open for them to continue").
+  'non-compliance-review': { 'assessment-scheduled': 'non-compliance-review', rebooked: 'non-compliance-review', 're-engaged': 'excused' },
   excused: { 'assessment-scheduled': 'assessment-scheduled', 'course-booked': 'on-course', rebooked: 'on-course' },
 };
 

@@ -222,6 +222,17 @@ describe('compliance properties', () => {
     );
   });
 
+  it('an absence with no class recorded never counts and never moves the referral, however many there are', () => {
+    fc.assert(
+      fc.property(schemeArb, fc.nat(50), (scheme, prior) => {
+        const a = assessAttendance('did-not-attend', undefined, prior, scheme);
+        expect(a).toEqual({ countsAsFailure: false, action: 'ask-provider' });
+        expect(eventForAttendance(a)).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('with unacceptable absences, the worst that happens is the scheme’s own consequence', () => {
     fc.assert(
       fc.property(schemeArb, fc.array(markArb(['acceptable', 'logistics', 'unacceptable']), { maxLength: 20 }), (scheme, marks) => {

@@ -2,7 +2,7 @@ import { defaultRuleSet } from './config';
 import { hasEveningSlots } from './routing';
 import { schemeInForceOn } from './schemes';
 import { addDays } from './time';
-import { AGE_BANDS, WEEKDAYS, type AreaCode, type EffectiveDated, type RuleSet, type SchemeRuleField, type Source } from './types';
+import { AGE_BANDS, WEEKDAYS, type AreaCode, type EffectiveDated, type Provider, type RuleSet, type SchemeRuleField, type Source } from './types';
 
 function cell(value: string | number | boolean): string {
   return String(value).replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -19,6 +19,12 @@ function validity(row: EffectiveDated): string {
 
 function where(areas: readonly AreaCode[] | 'force-wide'): string {
   return areas === 'force-wide' ? 'force-wide' : areas.join(', ');
+}
+
+function week(hours: Provider['openingHours']): string {
+  return WEEKDAYS.filter((d) => hours[d].length > 0)
+    .map((d) => `${d} ${hours[d].map((s) => `${s.opens}-${s.closes}`).join(', ')}`)
+    .join('; ');
 }
 
 function shortSource(source: Source): string {
@@ -130,7 +136,7 @@ export function ruleTableMarkdown(rules: RuleSet = defaultRuleSet): string {
   parts.push('### Providers');
   parts.push(
     table(
-      ['id', 'name', 'areas', 'age bands', 'schemes', 'valid', 'weekly capacity', 'open', 'evening slots', 'modalities', 'assessment slot (min)', 'source'],
+      ['id', 'name', 'areas', 'age bands', 'schemes', 'valid', 'weekly capacity', 'capacity source', 'annual estimate', 'open', 'phone assessment cover', 'evening slots', 'modalities', 'assessment slot (min)', 'source'],
       rules.providers.map((p) => [
         p.id,
         p.name,
@@ -139,9 +145,10 @@ export function ruleTableMarkdown(rules: RuleSet = defaultRuleSet): string {
         p.schemes.join(', '),
         validity(p),
         p.weeklyCapacity,
-        WEEKDAYS.filter((d) => p.openingHours[d].length > 0)
-          .map((d) => `${d} ${p.openingHours[d].map((s) => `${s.opens}-${s.closes}`).join(', ')}`)
-          .join('; '),
+        p.provenance.weeklyCapacity,
+        p.annualReferralEstimate === null ? '-' : `${p.annualReferralEstimate} (${p.provenance.annualReferralEstimate})`,
+        week(p.openingHours),
+        week(p.phoneAssessmentCover),
         hasEveningSlots(p) ? 'yes' : 'no',
         p.modalities.join(', '),
         p.assessmentSlotMinutes,

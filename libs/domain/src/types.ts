@@ -162,7 +162,15 @@ export interface OpeningSlot {
   closes: string;
 }
 
-export type ProviderRuleField = 'validity' | 'coverage' | 'weeklyCapacity' | 'openingHours' | 'modalities' | 'assessmentSlotMinutes';
+export type ProviderRuleField =
+  | 'validity'
+  | 'coverage'
+  | 'weeklyCapacity'
+  | 'annualReferralEstimate'
+  | 'openingHours'
+  | 'phoneAssessmentCover'
+  | 'modalities'
+  | 'assessmentSlotMinutes';
 
 export interface Provider extends EffectiveDated, Provenance {
   id: ProviderId;
@@ -172,7 +180,16 @@ export interface Provider extends EffectiveDated, Provenance {
   schemes: readonly SchemeId[];
   /** Referrals the provider expects to take per week. */
   weeklyCapacity: number;
+  /** Referrals the provider expects in a year, when a source gives a figure (an alert watches it); null when none does. */
+  annualReferralEstimate: number | null;
+  /** When the service is open: course sessions are held inside these hours. */
   openingHours: Readonly<Record<Weekday, readonly OpeningSlot[]>>;
+  /**
+   * When caseworkers take telephone assessments (assessment slots are cut from these hours).
+   * Every day of the week, so that an encounter on any day can be assessed "on that day or
+   * that day after" (seed 003).
+   */
+  phoneAssessmentCover: Readonly<Record<Weekday, readonly OpeningSlot[]>>;
   modalities: readonly Modality[];
   assessmentSlotMinutes: number;
   provenance: Readonly<Record<ProviderRuleField, Source>>;

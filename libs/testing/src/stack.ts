@@ -35,10 +35,10 @@ export interface RunningStack {
 }
 
 /**
- * The next Monday at 10:00 UTC at least a day after `from`: a suite that books assessments
- * at the services' "now" starts there, since on a Friday evening or at a weekend no provider
- * has a slot by the next day and every referral would be escalated (10:00 UTC is inside every
- * provider's hours, GMT or BST). The same week shape on whichever day the suite runs.
+ * The next Monday at 10:00 UTC at least a day after `from`: a suite that books at the
+ * services' "now" starts there, so that it runs the same week shape on whichever day it runs
+ * (assessments are taken every day, but courses only in the services' opening hours; 10:00 UTC
+ * is inside every provider's hours, GMT or BST).
  */
 export function comingMondayAtTen(from: Date = new Date()): Date {
   const at = new Date(from.getTime() + 24 * 3600_000);

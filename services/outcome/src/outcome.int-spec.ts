@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, ReferralCreated, ReferralDeclined,
+  AppointmentRescheduled, AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, ReferralCreated, ReferralDeclined,
   ReferralWithdrawn, SessionAttended, TOPICS,
   type ComplianceReviewClosedData, type ComplianceReviewOpenedData, type CourtResultRecordedData, type DataOf, type DiversionCompletedData, type EventDefinition,
   type EventEnvelope, type NoFurtherDiversionData, type RebookingRequestedData, type ReferralCreatedData, type SummonsRequestedData,
@@ -226,10 +226,28 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await waitFor('ComplianceReviewClosed', r.referralId, (e: EventEnvelope<ComplianceReviewClosedData>) => e.data.resolution === 'summons-requested');
   });
 
-  it('voluntary pilot (West Berkshire): an unclassified missed assessment ends in no further diversion, never a summons', async () => {
+  it('a missed assessment with no absence class recorded is never a failure: no review, whatever the clock does', async () => {
+    const r = await refer(SCHEMES.druglink);
+    await scheduleAssessment(r);
+    // What an older scheduling service published when its deadline passed with nothing recorded.
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'deadline' });
+    const recorded = () => queryDatabase<{ mark: string; counts_as_failure: boolean }>(db, 'SELECT mark, counts_as_failure FROM attendance_record WHERE referral_id = $1', [r.referralId]);
+    await waitUntil(async () => (await recorded()).length === 1, 'the unclassified miss recorded');
+    expect(await recorded()).toEqual([{ mark: 'missed-deadline', counts_as_failure: false }]);
+    await advance(PAST_DECISION);
+    await sleep(1500);
+    expect(await statusOf(r.referralId)).toBe('assessment-scheduled');
+    expect(await eventsOf('ComplianceReviewOpened', r.referralId)).toHaveLength(0);
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+    // The provider then records what happened: completed, the journey goes on.
+    await completeAssessment(r);
+    await waitStatus(r.referralId, 'assessed');
+  });
+
+  it('voluntary pilot (West Berkshire): a recorded unacceptable missed assessment ends in no further diversion, never a summons', async () => {
     const r = await refer(SCHEMES.voluntary);
     await scheduleAssessment(r);
-    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'deadline' });
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'provider', absenceClass: 'unacceptable' });
     const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
     expect(opened.data).toMatchObject({ trigger: 'assessment-missed', kind: 'assessment' });
     await advance(PAST_DECISION);
@@ -388,6 +406,30 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     await completeCourse(r, 1);
     const done = await waitFor<DiversionCompletedData>('DiversionCompleted', r.referralId);
     expect(done.data).toMatchObject({ crimeOutcomeCode: 22, ending: 'excused-completed' });
+    expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
+  });
+
+  it('re-engaging at the assessment stage: the assessment the person asks for is booked under review (no effect) and, held inside the window, excuses it', async () => {
+    const r = await refer(SCHEMES.druglink);
+    await scheduleAssessment(r);
+    await send(AssessmentMissed, { referralId: r.referralId, appointmentId: assessmentId(r), deadline: r.assessmentDeadline, detectedBy: 'provider', absenceClass: 'unacceptable' });
+    const opened = await waitFor<ComplianceReviewOpenedData>('ComplianceReviewOpened', r.referralId);
+    await waitStatus(r.referralId, 'non-compliance-review');
+    // The provider books what the person asked for: the review stays open until it is held.
+    const again = `${assessmentId(r)}-again`;
+    const startsAt = new Date(now().getTime() + 24 * HOUR);
+    await send(AppointmentRescheduled, {
+      referralId: r.referralId, supersededAppointmentId: assessmentId(r), kind: 'assessment', appointmentId: again, startsAt: iso(startsAt),
+      endsAt: iso(new Date(startsAt.getTime() + 30 * 60_000)), modality: 'phone', requestedBy: 'person', reason: 'called back', cancelledOnly: false,
+    });
+    await sleep(500);
+    expect(await statusOf(r.referralId)).toBe('non-compliance-review');
+    await send(AssessmentCompleted, { referralId: r.referralId, appointmentId: again, completedAt: iso(new Date(startsAt.getTime() + 20 * 60_000)), recordedBy: 'provider-worker-7' });
+    const closed = await waitFor<ComplianceReviewClosedData>('ComplianceReviewClosed', r.referralId);
+    expect(closed.data).toMatchObject({ reviewId: opened.data.reviewId, resolution: 'excused' });
+    await waitStatus(r.referralId, 'assessed');
+    await advance(PAST_DECISION);
+    expect(await jobResult(opened.data.reviewId)).toBe('already-excused');
     expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);
   });
 

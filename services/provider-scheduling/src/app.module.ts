@@ -23,6 +23,9 @@ import { ReferralStatusChangeEntity } from './referrals/referral-status-change.e
 import { SchedulingReferralEntity } from './referrals/scheduling-referral.entity';
 import { ProviderSlotEntity } from './slots/provider-slot.entity';
 import { SlotBooking } from './slots/slot-booking.service';
+import { CapacityWatch } from './worklists/capacity-watch';
+import { WorklistService } from './worklists/worklist.service';
+import { WorklistsController } from './worklists/worklists.controller';
 
 export const PROVIDER_SCHEDULING_ENTITIES = [
   SchedulingReferralEntity, ReferralStatusChangeEntity, AppointmentEntity, AssessmentRecordEntity, AttendanceEntity, CourseEntity, ProviderSlotEntity,
@@ -38,10 +41,10 @@ export class ProviderSchedulingAppModule {
           service: 'provider-scheduling', config, entities: PROVIDER_SCHEDULING_ENTITIES, migrations: PROVIDER_SCHEDULING_MIGRATIONS, clock,
         }),
       ],
-      controllers: [ReferralEventsConsumer, OutcomeEventsConsumer, ProvidersController],
+      controllers: [ReferralEventsConsumer, OutcomeEventsConsumer, ProvidersController, WorklistsController],
       providers: [
         ProviderDirectory, SlotBooking, SchedulingJobs, Transactions, ReferralLifecycle, AppointmentStore, AssessmentService, CourseService,
-        ReferralClosing, ProviderApiService, SchedulingBootstrap, REDIS_LOSS_WATCH_PROVIDER,
+        ReferralClosing, ProviderApiService, SchedulingBootstrap, CapacityWatch, WorklistService, REDIS_LOSS_WATCH_PROVIDER,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { FOLLOW_UP } from '@ddp/domain';
 import { ServiceConfig, loadConfig } from '@ddp/platform';
 
 /** PROVIDER_BOOKING_OVERRIDES must be a JSON object of provider id (or "*") → booking profile fields. */
@@ -31,6 +32,12 @@ class BookingOverridesJson implements ValidatorConstraintInterface {
 export class ProviderSchedulingConfig extends ServiceConfig {
   /** Hours after a session ends before an unrecorded attendance reminds the provider (AttendanceOverdue). */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(24 * 14) ATTENDANCE_REMINDER_HOURS = 4;
+
+  /**
+   * Hours after an assessment's recording deadline (or a session's attendance reminder) with
+   * nothing recorded before the supervisors' worklist shows it (libs/domain FOLLOW_UP default).
+   */
+  @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(24 * 30) UNRECORDED_SUPERVISOR_AFTER_HOURS: number = FOLLOW_UP.unrecordedSupervisorAfterHours.value;
 
   /** How many days of assessment slots are materialised ahead (at start; bookings top up lazily). */
   @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(90) SLOT_HORIZON_DAYS = 14;

@@ -65,7 +65,7 @@ export class AssessmentMissedData {
   @IsString() @IsNotEmpty() referralId: string;
   @IsString() @IsNotEmpty() appointmentId: string;
   @IsInstant() deadline: string;
-  /** 'deadline' when the deadline job found nothing recorded; 'provider' when recorded as missed. */
+  /** 'provider' when recorded as missed. 'deadline': older services only (a deadline passing unrecorded now asks the provider: AttendanceOverdue). */
   @IsIn(['deadline', 'provider']) detectedBy: string;
   @IsOptional() @IsIn(ABSENCE_CLASSES) absenceClass?: AbsenceClassValue;
   @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
@@ -193,7 +193,7 @@ export class AttendanceOverdueData {
   @IsOptional() @IsInt() @Min(1) sessionNumber?: number;
   @IsInstant() startsAt: string;
   @IsInstant() endsAt: string;
-  /** When the reminder fell due (the session's end plus the configured hours). */
+  /** When the reminder fell due (a session: its end plus the configured hours; an assessment: its recording deadline). */
   @IsInstant() overdueSince: string;
 }
 
@@ -202,5 +202,5 @@ export const AttendanceOverdue = defineEvent({
   version: 1,
   topic: TOPICS.scheduling,
   data: AttendanceOverdueData,
-  description: 'A session ended some hours ago and the provider has not recorded attendance: remind the provider.',
+  description: 'Nothing recorded in time (a session ended some hours ago, or an assessment passed its recording deadline): remind the provider. Never a miss.',
 });

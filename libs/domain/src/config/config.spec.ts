@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isIsoDate } from '../time';
-import { AGE_BANDS, OFFENCE_TYPES, type Source } from '../types';
+import { AGE_BANDS, OFFENCE_TYPES, WEEKDAYS, type Source } from '../types';
 import { defaultRuleSet, HOME_OFFICE_COUNTING_RULES, SEED } from './index';
 
 const SEED_FILES = Object.values(SEED);
@@ -112,6 +112,25 @@ describe('configuration tables: facts from the seeds', () => {
   it('ships thresholds (with units) for the substances the services expect', () => {
     for (const substance of ['cannabis', 'cocaine', 'heroin', 'mdma', 'ketamine', 'amphetamine', 'spice']) {
       expect(defaultRuleSet.thresholds.some((t) => t.substance === substance && t.unit === 'g')).toBe(true);
+    }
+  });
+
+  it('gives every provider telephone assessment cover on every day of the week (seed 003: "on that day or that day after")', () => {
+    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+    for (const p of defaultRuleSet.providers) {
+      for (const day of WEEKDAYS) {
+        const longest = Math.max(0, ...p.phoneAssessmentCover[day].map((s) => minutes(s.closes) - minutes(s.opens)));
+        expect({ provider: p.id, day, longest: longest >= p.assessmentSlotMinutes }).toEqual({ provider: p.id, day, longest: true });
+      }
+      expect(p.provenance.phoneAssessmentCover).toBe('configuration default');
+      expect(p.provenance.openingHours === 'configuration default' || p.id === 'resilience-cranstoun-west-berkshire').toBe(true);
+    }
+  });
+
+  it("labels every weekly capacity but Druglink's as a configuration default (seed 004: \"up to 100 per week\")", () => {
+    for (const p of defaultRuleSet.providers) {
+      expect([p.id, p.provenance.weeklyCapacity]).toEqual([p.id, p.id === 'druglink' ? SEED.druglink : 'configuration default']);
+      expect([p.id, p.annualReferralEstimate]).toEqual([p.id, p.id === 'druglink' ? 5000 : null]);
     }
   });
 

@@ -23,6 +23,15 @@ const YOUTH_WEEK: Week = {
   sun: [],
 };
 
+/**
+ * Telephone assessment cover, every day of the week (configuration default). Seed 003 promises
+ * "a phone assessment on that day or that day after"; with office hours alone an encounter on
+ * a Friday evening or a Saturday could never be assessed in time. 08:00-21:00 leaves a free
+ * slot on the next day for an encounter at any hour, and evening calls for people at work.
+ */
+const EVERY_DAY: OpeningSlot = { opens: '08:00', closes: '21:00' };
+const PHONE_COVER_EVERY_DAY: Week = { mon: [EVERY_DAY], tue: [EVERY_DAY], wed: [EVERY_DAY], thu: [EVERY_DAY], fri: [EVERY_DAY], sat: [EVERY_DAY], sun: [EVERY_DAY] };
+
 /** One local youth substance-misuse service per area for the force-wide youth scheme (named as defaults). */
 function localYouthService(area: AreaCode, areaName: string): Provider {
   return {
@@ -33,7 +42,9 @@ function localYouthService(area: AreaCode, areaName: string): Provider {
     schemes: ['thames-valley-youth-diversion'],
     validFrom: '2020-10-01',
     weeklyCapacity: 10,
+    annualReferralEstimate: null,
     openingHours: YOUTH_WEEK,
+    phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
     source: DEFAULT,
@@ -44,7 +55,9 @@ function localYouthService(area: AreaCode, areaName: string): Provider {
       validity: SEED.youthForceWide,
       coverage: SEED.druglink,
       weeklyCapacity: DEFAULT,
+      annualReferralEstimate: DEFAULT,
       openingHours: DEFAULT,
+      phoneAssessmentCover: DEFAULT,
       modalities: DEFAULT,
       assessmentSlotMinutes: DEFAULT,
     },
@@ -60,7 +73,9 @@ export const PROVIDERS: readonly Provider[] = [
     schemes: ['west-berkshire-voluntary-pilot'],
     validFrom: '2018-11-01',
     weeklyCapacity: 15,
+    annualReferralEstimate: null,
     openingHours: OFFICE_HOURS,
+    phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
     source: SEED.windsorMaidenheadPilot,
@@ -71,7 +86,9 @@ export const PROVIDERS: readonly Provider[] = [
       validity: SEED.youthForceWide,
       coverage: SEED.windsorMaidenheadPilot,
       weeklyCapacity: DEFAULT,
+      annualReferralEstimate: DEFAULT,
       openingHours: SEED.caseStudy,
+      phoneAssessmentCover: DEFAULT,
       modalities: SEED.covidPilots,
       assessmentSlotMinutes: DEFAULT,
     },
@@ -84,7 +101,9 @@ export const PROVIDERS: readonly Provider[] = [
     schemes: ['west-berkshire-voluntary-pilot', 'thames-valley-youth-diversion'],
     validFrom: '2018-11-01',
     weeklyCapacity: 10,
+    annualReferralEstimate: null,
     openingHours: YOUTH_WEEK,
+    phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
     source: SEED.windsorMaidenheadPilot,
@@ -95,7 +114,9 @@ export const PROVIDERS: readonly Provider[] = [
       validity: SEED.youthForceWide,
       coverage: SEED.windsorMaidenheadPilot,
       weeklyCapacity: DEFAULT,
+      annualReferralEstimate: DEFAULT,
       openingHours: DEFAULT,
+      phoneAssessmentCover: DEFAULT,
       modalities: DEFAULT,
       assessmentSlotMinutes: DEFAULT,
     },
@@ -108,7 +129,9 @@ export const PROVIDERS: readonly Provider[] = [
     schemes: ['windsor-maidenhead-deferred-prosecution-pilot-adult', 'windsor-maidenhead-pilot-youth'],
     validFrom: '2020-01-13',
     weeklyCapacity: 15,
+    annualReferralEstimate: null,
     openingHours: WITH_EVENINGS,
+    phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
     source: SEED.windsorMaidenheadPilot,
@@ -117,7 +140,9 @@ export const PROVIDERS: readonly Provider[] = [
       validity: SEED.windsorMaidenheadPilot,
       coverage: SEED.windsorMaidenheadPilot,
       weeklyCapacity: DEFAULT,
+      annualReferralEstimate: DEFAULT,
       openingHours: DEFAULT,
+      phoneAssessmentCover: DEFAULT,
       modalities: SEED.covidPilots,
       assessmentSlotMinutes: DEFAULT,
     },
@@ -130,7 +155,9 @@ export const PROVIDERS: readonly Provider[] = [
     schemes: ['thames-valley-adult-diversion-druglink'],
     validFrom: '2021-12-01',
     weeklyCapacity: 100,
+    annualReferralEstimate: 5000,
     openingHours: WITH_EVENINGS,
+    phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
     source: SEED.druglink,
@@ -139,7 +166,9 @@ export const PROVIDERS: readonly Provider[] = [
       validity: SEED.druglink,
       coverage: SEED.druglink,
       weeklyCapacity: SEED.druglink,
+      annualReferralEstimate: SEED.druglink,
       openingHours: DEFAULT,
+      phoneAssessmentCover: DEFAULT,
       modalities: DEFAULT,
       assessmentSlotMinutes: DEFAULT,
     },

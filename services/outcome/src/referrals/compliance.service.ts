@@ -317,6 +317,7 @@ export class ComplianceService {
     const absenceClass = d.absenceClass as AbsenceClass | undefined;
     const assessment = assessAttendance('did-not-attend', absenceClass, await this.priorFailures(m, rc.referralId), scheme);
     await this.record(m, rc, e, { appointmentId: d.appointmentId, kind: 'assessment', mark, absenceClass: d.absenceClass, occurredAt: missedAt, isEngagement: false, countsAsFailure: assessment.countsAsFailure });
+    if (assessment.action === 'ask-provider') return this.note(rc.referralId, e, 'no absence class recorded: not a failure, nothing moves until the provider records why');
     await this.move(m, rc, scheme, { type: 'assessment-missed', absenceClass }, cause);
     if (assessment.action === 'open-review') {
       await this.move(m, rc, scheme, { type: 'review-opened' }, cause);

@@ -70,8 +70,11 @@ export class AssessmentOutcomeBody {
   @IsString() @IsNotEmpty({ message: 'supportPlanSummary is required when the assessment is completed' }) @MaxLength(4000)
   supportPlanSummary?: string;
 
-  @ApiPropertyOptional({ enum: ABSENCE_CLASSES, description: 'Why it was missed (missed only)' })
-  @IsOptional() @IsIn(ABSENCE_CLASSES) absenceClass?: AbsenceClassValue;
+  // Required when missed: only a recorded did-not-attend without good reason ('unacceptable') counts against the person.
+  @ApiPropertyOptional({ enum: ABSENCE_CLASSES, description: 'Required when missed: acceptable (illness, crisis), logistics (provider or practical problem), unacceptable' })
+  @ValidateIf((o: AssessmentOutcomeBody) => o.outcome === 'missed' || o.absenceClass !== undefined)
+  @IsIn(ABSENCE_CLASSES, { message: 'absenceClass must be one of acceptable, logistics, unacceptable (required when missed)' })
+  absenceClass?: AbsenceClassValue;
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional() @IsString() @MaxLength(2000) notes?: string;

@@ -249,7 +249,7 @@ describe('provider-scheduling: the provider API', () => {
     expect(detail.body.attendance).toHaveLength(9);
   });
 
-  it('opens a review past the tolerance; under review a move is an illegal transition; once excused the course goes on', async () => {
+  it('opens a review past the tolerance; under review the person can ask for the missed session again (the review stays open); once excused the course goes on', async () => {
     const r = await referAndSchedule('2030-04-15T08:00:00Z', 'wokingham', 'youth'); // Monday 09:00 BST
     expect(r.scheduled.startsAt).toBe('2030-04-15T08:30:00.000Z');
     await assess(r);
@@ -262,7 +262,12 @@ describe('provider-scheduling: the provider API', () => {
     expect(second.body).toMatchObject({ referralStatus: 'non-compliance-review', attendance: { countsAsFailure: true, followUp: 'open-review' } });
     expect((await event<CourseMissedData>('CourseMissed', r.referralId, (e) => e.data.sessionNumber === 2)).data.followUp).toBe('open-review');
 
-    await expectRefusal(r.referralId, () => api(r.providerId).post(`/appointments/${s[0]}/reschedule`, { requestedBy: 'provider', reason: 'rebook' }), 409, 'illegal-transition');
+    // The person calls back inside the show-cause window: the provider books the session they ask for (seed 003:
+    // "as long as a person engages with the scheme it is open for them to continue"); the review stays open until it is held.
+    const asked = await api(r.providerId).post(`/appointments/${s[1]}/reschedule`, { requestedBy: 'person', reason: 'Called back during the show-cause window' });
+    expect(asked.status).toBe(201);
+    expect(asked.body.referralStatus).toBe('non-compliance-review');
+    expect((await event<AppointmentRescheduledData>('AppointmentRescheduled', r.referralId, (e) => e.data.supersededAppointmentId === s[1])).data.requestedBy).toBe('person');
     // A session held during the review is recorded as a fact.
     await at('2030-04-30T17:35:00Z');
     expect((await mark(r.providerId, s[2], { mark: 'attended' })).body.referralStatus).toBe('non-compliance-review');
@@ -271,8 +276,9 @@ describe('provider-scheduling: the provider API', () => {
       referralId: r.referralId, reviewId: 'rev-1', trigger: 'unacceptable-absence', openedAt: '2030-04-23T17:36:00Z', showCauseDeadline: '2030-04-30T17:36:00Z',
     }));
     await sendEnvelope(producer, TOPICS.outcome, envelopeFor(ComplianceReviewClosed, { referralId: r.referralId, reviewId: 'rev-1', resolution: 'excused', closedAt: '2030-04-30T18:00:00Z' }));
-    await waitUntil(async () => (await statusOf(r.referralId)) === 'excused', 'the referral excused');
-    const again = await api(r.providerId).post(`/appointments/${s[1]}/reschedule`, { requestedBy: 'provider', reason: 'Re-engaged after the review' });
+    // Excused, and back on the course it was on.
+    await waitUntil(async () => (await statusOf(r.referralId)) === 'on-course', 'the referral excused and on the course');
+    const again = await api(r.providerId).post(`/appointments/${s[0]}/reschedule`, { requestedBy: 'provider', reason: 'Re-engaged after the review' });
     expect(again.status).toBe(201);
     expect(again.body.referralStatus).toBe('on-course');
   });
@@ -295,7 +301,7 @@ describe('provider-scheduling: the provider API', () => {
     const provider = api(r.providerId);
     const path = `/appointments/${r.appointmentId}/reschedule`;
     const refused = await expectRefusal(r.referralId, () => provider.post(path, { startsAt: '2030-05-13T10:10:00Z', requestedBy: 'person', reason: 'work' }), 422, 'not-an-assessment-slot');
-    expect(refused.message).toContain('mon 09:00-17:00');
+    expect(refused.message).toContain('phone cover mon 08:00-21:00');
     await expectRefusal(r.referralId, () => provider.post(path, { startsAt: '2030-05-13T07:00:00Z', requestedBy: 'person', reason: 'work' }), 422, 'start-in-past');
     await expectRefusal(r.referralId, () => provider.post(path, { startsAt: '2030-05-13T14:00:00Z', requestedBy: 'someone', reason: 'work' }), 400, undefined as never);
 
@@ -342,17 +348,19 @@ describe('provider-scheduling: the provider API', () => {
     expect((await api(r.providerId).get(`/referrals/${r.referralId}`)).status).toBe(200);
   });
 
-  it('serves the provider directory, free slots (evenings included) and its OpenAPI description', async () => {
+  it('serves the provider directory, free slots (phone cover 08:00-21:00 every day) and its OpenAPI description', async () => {
     const providers = await getJson(`${service.url}/v1/providers`);
     expect(providers.status).toBe(200);
     expect(providers.body.find((p: { providerId: string }) => p.providerId === 'druglink')).toMatchObject({
-      weeklyCapacity: 100, eveningSlots: true, areas: 'force-wide', booking: { assessorsPerSlot: 2, courseGroupSize: 12 }, modalities: ['in-person', 'phone', 'online', 'video'],
+      weeklyCapacity: 100, annualReferralEstimate: 5000, eveningSlots: true, areas: 'force-wide', booking: { assessorsPerSlot: 2, courseGroupSize: 12 }, modalities: ['in-person', 'phone', 'online', 'video'],
     });
     expect((await getJson(`${service.url}/v1/providers/resilience-cranstoun-west-berkshire`)).body.eveningSlots).toBe(false);
     const slots = await api('druglink').get('/slots?from=2030-05-21&to=2030-05-21'); // a Tuesday in BST
     expect(slots.status).toBe(200);
-    expect(slots.body).toHaveLength(21);
-    expect(slots.body.at(-1)).toEqual({ startsAt: '2030-05-21T18:30:00.000Z', endsAt: '2030-05-21T19:00:00.000Z', free: 2, capacity: 2 }); // 19:30-20:00 BST
+    expect(slots.body).toHaveLength(26);
+    expect(slots.body.at(-1)).toEqual({ startsAt: '2030-05-21T19:30:00.000Z', endsAt: '2030-05-21T20:00:00.000Z', free: 2, capacity: 2 }); // 20:30-21:00 BST
+    const sunday = await api('druglink').get('/slots?from=2030-05-26&to=2030-05-26'); // the service is closed; its phone cover is not
+    expect(sunday.body).toHaveLength(26);
     expect((await api('druglink').get('/slots?from=2030-05-21&to=2030-05-20')).body.code).toBe('empty-range');
     const docs = await getJson(`${service.url}/docs-json`);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining([
@@ -404,5 +412,58 @@ describe('provider-scheduling: the provider API', () => {
     expect(detail.body).toMatchObject({ deferCount: 1, lastDeferredBy: 'caseworker-17', status: 'booked' });
     expect(detail.body.sessions.filter((x: { status: string }) => x.status === 'superseded')).toHaveLength(5);
     expect(await statusOf(r.referralId)).toBe('on-course');
+  });
+
+  it('re-engaging inside the show-cause window: the provider books the assessment the person asks for while the review is open, and records it', async () => {
+    const r = await referAndSchedule('2030-06-03T08:00:00Z', 'reading', 'adult');
+    await at(new Date(Date.parse(r.scheduled.startsAt) + 10 * 60_000).toISOString());
+    const missed = await api(r.providerId).post(`/appointments/${r.appointmentId}/assessment-outcome`, { outcome: 'missed', absenceClass: 'unacceptable' });
+    expect(missed.body.referralStatus).toBe('assessment-missed');
+    await sendEnvelope(producer, TOPICS.outcome, envelopeFor(ComplianceReviewOpened, {
+      referralId: r.referralId, reviewId: 'rev-3', trigger: 'assessment-missed', openedAt: '2030-06-03T09:00:00Z', showCauseDeadline: '2030-06-10T09:00:00Z',
+    }));
+    await waitUntil(async () => (await statusOf(r.referralId)) === 'non-compliance-review', 'the review mirrored');
+
+    // The person calls the provider back: their assessment is booked, the missed one kept (superseded), the review still open.
+    await at('2030-06-04T10:00:00Z');
+    const booked = await api(r.providerId).post(`/referrals/${r.referralId}/assessment`, { startsAt: '2030-06-04T17:00:00Z' });
+    expect(booked.status).toBe(201);
+    expect(booked.body).toMatchObject({ startsAt: '2030-06-04T17:00:00.000Z', supersedesId: r.appointmentId, status: 'booked' });
+    const moved = await event<AppointmentRescheduledData>('AppointmentRescheduled', r.referralId);
+    expect(moved.data).toMatchObject({ supersededAppointmentId: r.appointmentId, appointmentId: booked.body.appointmentId, kind: 'assessment', requestedBy: 'person' });
+    expect(await statusOf(r.referralId)).toBe('non-compliance-review');
+    await expectRefusal(r.referralId, () => api(r.providerId).post(`/referrals/${r.referralId}/assessment`, {}), 409, 'assessment-already-booked');
+
+    // Held inside the window: recorded as a fact (AssessmentCompleted); the outcome service decides the review.
+    await at('2030-06-04T17:20:00Z');
+    const held = await api(r.providerId).post(`/appointments/${booked.body.appointmentId}/assessment-outcome`, { outcome: 'completed', supportPlanSummary: 'Re-engaged; course booked' });
+    expect(held.status).toBe(200);
+    expect(held.body.referralStatus).toBe('non-compliance-review');
+    expect((await event<AssessmentCompletedData>('AssessmentCompleted', r.referralId)).data.appointmentId).toBe(booked.body.appointmentId);
+    await expectRefusal(r.referralId, () => api(r.providerId).post(`/referrals/${r.referralId}/assessment`, {}), 409, 'assessment-already-completed');
+
+    await sendEnvelope(producer, TOPICS.outcome, envelopeFor(ComplianceReviewClosed, { referralId: r.referralId, reviewId: 'rev-3', resolution: 'excused', closedAt: '2030-06-04T17:21:00Z' }));
+    await waitUntil(async () => (await statusOf(r.referralId)) === 'excused', 'the review excused');
+    expect((await bookCourse(r, '2030-06-11T09:00:00Z')).sessions).toHaveLength(1);
+    expect(await statusOf(r.referralId)).toBe('on-course');
+  });
+
+  it('re-engaging on a one-session course: the session the person asks for is booked and held under review; the excused review completes the course', async () => {
+    const r = await referAndSchedule('2030-06-17T08:00:00Z', 'oxford', 'adult');
+    await assess(r);
+    const c = await bookCourse(r, '2030-06-18T09:00:00Z'); // Druglink: one session, 10:00-13:00 BST
+    await at('2030-06-18T12:05:00Z');
+    const missed = await mark(r.providerId, c.sessions[0].appointmentId, { mark: 'did-not-attend', absenceClass: 'unacceptable' });
+    expect(missed.body.referralStatus).toBe('non-compliance-review'); // adult tolerance 0
+    const asked = await api(r.providerId).post(`/appointments/${c.sessions[0].appointmentId}/reschedule`, { startsAt: '2030-06-20T09:00:00Z', requestedBy: 'person', reason: 'Called back' });
+    expect(asked.status).toBe(201);
+    await at('2030-06-20T12:05:00Z');
+    const attended = await mark(r.providerId, asked.body.appointment.appointmentId, { mark: 'attended' });
+    expect(attended.body.referralStatus).toBe('non-compliance-review');
+    expect(tap.events('CourseCompleted', r.referralId)).toEqual([]);
+    await sendEnvelope(producer, TOPICS.outcome, envelopeFor(ComplianceReviewClosed, { referralId: r.referralId, reviewId: 'rev-4', resolution: 'excused', closedAt: '2030-06-20T12:06:00Z' }));
+    const done = await event<CourseCompletedData>('CourseCompleted', r.referralId);
+    expect(done.data).toMatchObject({ courseId: c.courseId, sessionsAttended: 1 });
+    await waitUntil(async () => (await statusOf(r.referralId)) === 'completed', 'the course completed');
   });
 });

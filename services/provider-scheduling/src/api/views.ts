@@ -12,7 +12,8 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 export function providerView(p: Provider, profile: BookingProfile, eveningSlots: boolean) {
   return {
     providerId: p.id, name: p.name, areas: p.areas, ageBands: p.ageBands, schemes: p.schemes, validFrom: p.validFrom, validTo: p.validTo ?? null,
-    weeklyCapacity: p.weeklyCapacity, openingHours: p.openingHours, eveningSlots, modalities: p.modalities,
+    weeklyCapacity: p.weeklyCapacity, annualReferralEstimate: p.annualReferralEstimate, openingHours: p.openingHours,
+    phoneAssessmentCover: p.phoneAssessmentCover, eveningSlots, modalities: p.modalities,
     assessmentSlotMinutes: p.assessmentSlotMinutes, booking: profile, source: p.source, provenance: p.provenance,
   };
 }

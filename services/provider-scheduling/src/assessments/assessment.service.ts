@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
-  AppointmentRescheduled, AssessmentCompleted, AssessmentEscalated, AssessmentMissed, AssessmentScheduled, type ModalityValue, type ReferralCreatedData,
+  AppointmentRescheduled, AssessmentCompleted, AssessmentEscalated, AssessmentMissed, AssessmentScheduled, AttendanceOverdue, type ModalityValue, type ReferralCreatedData,
 } from '@ddp/contracts';
 import { addDays, endOfUkDay, isTerminal, ukLocalDate, type Provider } from '@ddp/domain';
 import { entityRowsInsert, SERVICE_CONFIG, writeTogether } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { AppointmentEntity } from '../appointments/appointment.entity';
 import { AppointmentStore } from '../appointments/appointment-store';
 import { AssessmentRecordEntity } from '../appointments/assessment-record.entity';
@@ -21,6 +21,7 @@ import { SchedulingReferralEntity } from '../referrals/scheduling-referral.entit
 import { allocateEarliest, type FreeSlot } from '../slots/slot-allocation';
 import { SlotBooking, type SlotFailure } from '../slots/slot-booking.service';
 import { ReferralStatusChangeEntity } from '../referrals/referral-status-change.entity';
+import { CapacityWatch } from '../worklists/capacity-watch';
 
 /** Why an assessment could not be booked before its deadline (AssessmentEscalated.reason). */
 export const ESCALATION_REASONS = {
@@ -54,6 +55,7 @@ export class AssessmentService implements OnModuleInit {
     @Inject(ReferralLifecycle) private readonly lifecycle: ReferralLifecycle,
     @Inject(SchedulingJobs) private readonly jobs: SchedulingJobs,
     @Inject(Transactions) private readonly tx: Transactions,
+    @Inject(CapacityWatch) private readonly capacity: CapacityWatch,
   ) {}
 
   onModuleInit(): void {
@@ -68,11 +70,11 @@ export class AssessmentService implements OnModuleInit {
   async onReferralCreated(uow: UnitOfWork, data: ReferralCreatedData, correlationId: string): Promise<void> {
     const inserted = await uow.manager.query(
       `INSERT INTO scheduling_referral (referral_id, short_ref, person_ref, scheme_id, area, age_band, offence_type, encounter_at,
-         assessment_deadline, provider_id, status, correlation_id, received_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'referred', $11, $12, $12)
+         assessment_deadline, provider_id, status, correlation_id, received_at, updated_at, officer_collar_number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'referred', $11, $12, $12, $13)
        ON CONFLICT (referral_id) DO NOTHING RETURNING referral_id`,
       [data.referralId, data.shortRef, data.personRef, data.schemeId, data.area, data.ageBand, data.offenceType, new Date(data.encounterAt),
-        new Date(data.assessmentDeadline), data.providerId ?? null, correlationId, uow.now],
+        new Date(data.assessmentDeadline), data.providerId ?? null, correlationId, uow.now, data.officerCollarNumber],
     );
     if (inserted.length === 0) return; // already received (another ReferralCreated for the same referral)
     const referral = await uow.manager.findOneByOrFail(SchedulingReferralEntity, { referralId: data.referralId });
@@ -100,15 +102,16 @@ export class AssessmentService implements OnModuleInit {
       scheme: items.map((i) => i.data.schemeId), area: items.map((i) => i.data.area), ageBand: items.map((i) => i.data.ageBand),
       offence: items.map((i) => i.data.offenceType), encounterAt: items.map((i) => i.data.encounterAt), deadline: items.map((i) => i.data.assessmentDeadline),
       provider: items.map((i) => i.data.providerId ?? null), correlation: items.map((i) => i.correlationId),
+      officer: items.map((i) => i.data.officerCollarNumber),
     };
     // The new referrals and their first status row ('received') in one statement.
     const inserted: Array<{ referral_id: string }> = await manager.query(
       `WITH received AS (
          INSERT INTO scheduling_referral (referral_id, short_ref, person_ref, scheme_id, area, age_band, offence_type, encounter_at,
-           assessment_deadline, provider_id, status, correlation_id, received_at, updated_at)
-         SELECT v.id, v.short_ref, v.person_ref, v.scheme, v.area, v.age_band, v.offence, v.encounter_at, v.deadline, v.provider, 'referred', v.correlation, $12, $12
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
-             AS v(id, short_ref, person_ref, scheme, area, age_band, offence, encounter_at, deadline, provider, correlation)
+           assessment_deadline, provider_id, status, correlation_id, received_at, updated_at, officer_collar_number)
+         SELECT v.id, v.short_ref, v.person_ref, v.scheme, v.area, v.age_band, v.offence, v.encounter_at, v.deadline, v.provider, 'referred', v.correlation, $12, $12, v.officer
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $14::text[])
+             AS v(id, short_ref, person_ref, scheme, area, age_band, offence, encounter_at, deadline, provider, correlation, officer)
          ON CONFLICT (referral_id) DO NOTHING RETURNING referral_id
        ), noted AS (
          INSERT INTO referral_status_change (referral_id, from_status, to_status, lifecycle_event, at, by, detail)
@@ -116,7 +119,7 @@ export class AssessmentService implements OnModuleInit {
        )
        SELECT referral_id FROM received`,
       [columns.id, columns.shortRef, columns.personRef, columns.scheme, columns.area, columns.ageBand, columns.offence, columns.encounterAt,
-        columns.deadline, columns.provider, columns.correlation, now, actor],
+        columns.deadline, columns.provider, columns.correlation, now, actor, columns.officer],
     );
     // Already received ones (a repeated ReferralCreated) are left alone, as onReferralCreated does.
     const isNew = new Set(inserted.map((r) => r.referral_id));
@@ -126,6 +129,7 @@ export class AssessmentService implements OnModuleInit {
       referralId: data.referralId, shortRef: data.shortRef, personRef: data.personRef, schemeId: data.schemeId, area: data.area, ageBand: data.ageBand,
       offenceType: data.offenceType, encounterAt: new Date(data.encounterAt), assessmentDeadline: new Date(data.assessmentDeadline), providerId: data.providerId ?? null,
       status: 'referred', escalationReason: null, escalatedAt: null, correlationId, receivedAt: now, updatedAt: now, withdrawnAt: null, withdrawnBy: null, withdrawalReason: null,
+      officerCollarNumber: data.officerCollarNumber,
     }));
 
     // Group by first-choice provider; whatever cannot take the common path goes one by one.
@@ -186,6 +190,7 @@ export class AssessmentService implements OnModuleInit {
         Object.assign(referral, { providerId: provider.id, escalationReason: null, status: moves[k].to, updatedAt: now });
         await this.publishScheduled(fresh[index].uow, referral, appointments[k]);
       }
+      await this.capacity.afterBooking(manager, booked.map((b) => b.provider.id));
     }
     // In arrival order: an earlier referral gets the earlier of the slots left.
     for (const index of oneByOne.sort((a, b) => a - b)) await this.bookInitial(fresh[index].uow, referrals[index], fresh[index].data.providerId);
@@ -228,6 +233,7 @@ export class AssessmentService implements OnModuleInit {
       await this.holdReferral(uow, referral, provider.id);
       await this.lifecycle.move(uow.manager, referral, { type: 'assessment-scheduled' }, uow.actor, uow.now, `appointment ${appointment.id}`);
       await this.publishScheduled(uow, referral, appointment);
+      await this.capacity.afterBooking(uow.manager, [provider.id]);
       return;
     }
     const first = failures[0];
@@ -245,16 +251,25 @@ export class AssessmentService implements OnModuleInit {
    */
   async bookByProvider(uow: UnitOfWork, referral: SchedulingReferralEntity, input: { startsAt?: Date; modality?: ModalityValue }): Promise<AppointmentEntity> {
     const provider = this.directory.find(referral.providerId!)!;
+    // Under review, the person may ask for the assessment again (re-engagement): the review stays open until it is held.
+    const underReview = referral.status === 'non-compliance-review';
+    if (underReview) await this.checkRebookableUnderReview(uow, referral);
     this.lifecycle.next(referral, { type: 'assessment-scheduled' }); // 409 before anything is written
     const modality = input.modality ?? this.config.ASSESSMENT_MODALITY;
     if (!this.directory.offers(provider, modality)) throw unprocessable('modality-not-offered', `${provider.name} does not offer ${modality} appointments (offers ${provider.modalities.join(', ')})`);
     const countWeek = referral.status === 'referred'; // the first booking takes a place of the provider's week
     const slot = await this.takeAssessmentSlot(uow, provider, input.startsAt, countWeek);
+    if (referral.escalationReason) await this.holdReferral(uow, referral, provider.id); // the escalation is acted on: off the worklists
     // After a missed assessment the new one supersedes it, so the history stays one chain.
-    const missed = referral.status === 'assessment-missed'
+    const missed = referral.status === 'assessment-missed' || underReview
       ? await uow.manager.findOne(AppointmentEntity, { where: { referralId: referral.referralId, kind: 'assessment', status: 'missed', supersededById: IsNull() }, order: { startsAt: 'DESC' } })
       : null;
-    if (missed) return this.replace(uow, referral, missed, slot, modality, { requestedBy: 'provider', reason: 'booked again after a missed assessment' });
+    if (missed) {
+      const why = underReview
+        ? { requestedBy: 'person', reason: 'the person asked for the assessment again while the non-compliance review is open' }
+        : { requestedBy: 'provider', reason: 'booked again after a missed assessment' };
+      return this.replace(uow, referral, missed, slot, modality, why);
+    }
     const appointment = await this.appointments.create(uow, {
       referralId: referral.referralId, kind: 'assessment', providerId: provider.id, modality, slot, deadline: this.recordingDeadline(referral, slot.startsAt),
     });
@@ -262,6 +277,15 @@ export class AssessmentService implements OnModuleInit {
     await this.lifecycle.move(uow.manager, referral, { type: 'assessment-scheduled' }, uow.actor, uow.now, `appointment ${appointment.id} booked by the provider`);
     await this.publishScheduled(uow, referral, appointment);
     return appointment;
+  }
+
+  /** Under review, an assessment is booked again only when the person was not assessed and has none booked (409 otherwise, before anything is written). */
+  private async checkRebookableUnderReview(uow: UnitOfWork, referral: SchedulingReferralEntity): Promise<void> {
+    const held = await uow.manager.findOne(AppointmentEntity, { where: { referralId: referral.referralId, kind: 'assessment', status: In(['booked', 'completed']) } });
+    if (held?.status === 'completed') {
+      throw conflict('assessment-already-completed', `The person was assessed (${held.id}): book the session they ask for with POST .../appointments/:appointmentId/reschedule`);
+    }
+    if (held) throw conflict('assessment-already-booked', `Assessment ${held.id} is booked at ${held.startsAt.toISOString()}: move it with POST .../appointments/${held.id}/reschedule`);
   }
 
   /** A slot for a (re)booked assessment: exactly at `startsAt`, or the earliest within REBOOK_SEARCH_DAYS. */
@@ -275,7 +299,7 @@ export class AssessmentService implements OnModuleInit {
       if (result.ok) return result.slot;
       if (result.reason === 'not-a-slot') {
         throw unprocessable('not-an-assessment-slot',
-          `${startsAt.toISOString()} is not the start of one of ${provider.name}'s ${provider.assessmentSlotMinutes}-minute assessment slots (${describeHours(provider, ukLocalDate(startsAt))}, Europe/London)`);
+          `${startsAt.toISOString()} is not the start of one of ${provider.name}'s ${provider.assessmentSlotMinutes}-minute assessment slots (phone cover ${describeHours(provider, ukLocalDate(startsAt), provider.phoneAssessmentCover)}, Europe/London)`);
       }
       if (result.reason === 'weekly-capacity-reached') throw conflict('provider-weekly-capacity-reached', `${provider.name} has taken its ${this.directory.profile(provider.id).weeklyCapacity} referrals that week`);
       throw conflict('slot-full', `The ${startsAt.toISOString()} slot with ${provider.name} is fully booked; choose another (GET /v1/providers/${provider.id}/slots)`);
@@ -309,7 +333,9 @@ export class AssessmentService implements OnModuleInit {
       throw unprocessable('appointment-in-future', `The assessment starts at ${appointment.startsAt.toISOString()}: it cannot be recorded before then`);
     }
     const event = input.outcome === 'completed' ? ({ type: 'assessment-completed' } as const) : ({ type: 'assessment-missed', absenceClass: input.absenceClass } as const);
-    this.lifecycle.next(referral, event); // 409 before anything is written
+    // Under review the record is a fact the outcome service weighs (held inside the window: the re-engagement).
+    const underReview = referral.status === 'non-compliance-review';
+    if (!underReview) this.lifecycle.next(referral, event); // 409 before anything is written
 
     const record: AssessmentRecordEntity = {
       appointmentId: appointment.id, referralId: referral.referralId, outcome: input.outcome,
@@ -320,7 +346,8 @@ export class AssessmentService implements OnModuleInit {
     await uow.manager.insert(AssessmentRecordEntity, record);
     await uow.manager.update(AppointmentEntity, { id: appointment.id }, { status: input.outcome });
     appointment.status = input.outcome;
-    await this.lifecycle.move(uow.manager, referral, event, uow.actor, uow.now, `appointment ${appointment.id}`);
+    if (underReview) await this.lifecycle.note(uow.manager, referral, event.type, uow.actor, uow.now, `appointment ${appointment.id}, recorded while the review is open`);
+    else await this.lifecycle.move(uow.manager, referral, event, uow.actor, uow.now, `appointment ${appointment.id}`);
     this.appointments.cancelJobs(uow, appointment);
     if (input.outcome === 'completed') {
       // The support-plan summary stays in this service: the event says only that it exists.
@@ -337,9 +364,12 @@ export class AssessmentService implements OnModuleInit {
   }
 
   /**
-   * The deadline job: when the appointment is still booked (nothing recorded, not moved,
-   * not cancelled), it becomes missed and AssessmentMissed is published. The row locks and
-   * the status check make it exactly once, whatever the number of runs.
+   * The deadline job: when nothing was recorded by the deadline, the provider is asked to
+   * record what happened (AttendanceOverdue, kind assessment; the appointment shows on the
+   * provider's worklist, and on the supervisors' after FOLLOW_UP.unrecordedSupervisorAfterHours).
+   * A missing record is not a missed appointment: the appointment stays open and the
+   * referral where it was; only the provider's record of a did-not-attend can count against
+   * the person. Exactly once: reminder_sent_at is set under the row locks.
    */
   async onDeadline(appointmentId: string): Promise<JobOutcome> {
     return this.tx.run('system:assessment-deadline', async (uow) => {
@@ -347,18 +377,15 @@ export class AssessmentService implements OnModuleInit {
       if (!found) return 'stray';
       const referral = await this.lifecycle.lock(uow.manager, found.referralId);
       const appointment = await this.appointments.lock(uow.manager, appointmentId);
-      if (!referral || appointment.status !== 'booked' || isTerminal(referral.status)) return 'nothing-to-do';
+      if (!referral || appointment.status !== 'booked' || appointment.reminderSentAt || isTerminal(referral.status)) return 'nothing-to-do';
       const deadline = appointment.deadline ?? referral.assessmentDeadline;
       if (uow.now.getTime() < deadline.getTime()) return 'early';
       if (await uow.manager.findOneBy(AssessmentRecordEntity, { appointmentId })) return 'nothing-to-do';
-      await uow.manager.insert(AssessmentRecordEntity, {
-        appointmentId, referralId: referral.referralId, outcome: 'missed', supportPlanSummary: null, absenceClass: null,
-        notes: null, detectedBy: 'deadline', recordedAt: uow.now, recordedBy: uow.actor,
-      });
-      await uow.manager.update(AppointmentEntity, { id: appointmentId }, { status: 'missed' });
-      await this.lifecycle.move(uow.manager, referral, { type: 'assessment-missed' }, uow.actor, uow.now, `nothing recorded by ${deadline.toISOString()}`);
-      await uow.publish(AssessmentMissed, {
-        referralId: referral.referralId, appointmentId, deadline: deadline.toISOString(), detectedBy: 'deadline', providerId: appointment.providerId,
+      await uow.manager.update(AppointmentEntity, { id: appointmentId }, { reminderSentAt: uow.now });
+      await this.lifecycle.note(uow.manager, referral, 'outcome-not-recorded', uow.actor, uow.now, `nothing recorded by ${deadline.toISOString()}: the provider is asked to record what happened`);
+      await uow.publish(AttendanceOverdue, {
+        referralId: referral.referralId, appointmentId, providerId: appointment.providerId, kind: 'assessment',
+        startsAt: appointment.startsAt.toISOString(), endsAt: appointment.endsAt.toISOString(), overdueSince: deadline.toISOString(),
       }, referral);
       return 'done';
     });

@@ -3,7 +3,7 @@ import { ReferralCreated, ReferralWithdrawn, TOPICS, type AssessmentEscalatedDat
 import {
   ControllableClock, EventTap, envelopeFor, getJson, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sendEnvelopes, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
-import type { RunningService } from '@ddp/platform';
+import { JsonLogger, type RunningService } from '@ddp/platform';
 import type { Producer } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SchedulingJobs, assessmentDeadlineJobId } from '../jobs/scheduling-jobs';
@@ -71,30 +71,28 @@ describe('provider-scheduling: booking the assessment', () => {
     expect(await job?.getState()).toBe('delayed');
   });
 
-  it('books a young person found on Friday night into Saturday morning (10:00) with the local youth service', async () => {
+  it('books a young person found on Friday night into Saturday morning (08:00, phone cover every day) with the local youth service', async () => {
     clock.set(new Date('2030-01-11T20:20:00Z'));
     const referral = referralCreatedAt('2030-01-11T20:15:00Z', { area: 'reading', ageBand: 'youth' });
     await refer(referral);
     const event = await scheduled(referral.key);
     expect(event.data).toMatchObject({
-      providerId: 'reading-youth-substance-misuse-service', startsAt: '2030-01-12T10:00:00.000Z', deadline: '2030-01-12T23:59:59.999Z',
+      providerId: 'reading-youth-substance-misuse-service', startsAt: '2030-01-12T08:00:00.000Z', deadline: '2030-01-12T23:59:59.999Z',
       schemeId: 'thames-valley-youth-diversion',
     });
   });
 
-  it('escalates, and books nothing, when no slot meets the deadline (adult on Friday night: Druglink is closed on Saturday)', async () => {
+  it('books an adult found on Friday night or on Saturday in time, though the service is closed at the weekend (seed 003: "on that day or that day after")', async () => {
     clock.set(new Date('2030-01-11T20:20:00Z'));
-    const referral = referralCreatedAt('2030-01-11T20:15:00Z', { area: 'reading', ageBand: 'adult' });
-    await refer(referral);
-    const event = await escalated(referral.key);
-    expect(event.data).toMatchObject({ referralId: referral.key, providerId: 'druglink', reason: 'no-slot-before-deadline', deadline: '2030-01-12T23:59:59.999Z' });
-    expect(await appointmentsOf(referral.key)).toEqual([]);
-    expect(await referralRow(referral.key)).toEqual({ status: 'referred', provider_id: 'druglink', escalation_reason: 'no-slot-before-deadline' });
-    await sleep(300);
-    expect(tap.events('AssessmentScheduled', referral.key)).toEqual([]);
-    // Druglink sees it in its list, to book by hand.
-    const list = (await fetch(`${service.url}/v1/providers/druglink/referrals?status=referred&from=2030-01-11&to=2030-01-11`).then((r) => r.json())) as Array<{ referralId: string }>;
-    expect(list.map((r) => r.referralId)).toContain(referral.key);
+    const friday = referralCreatedAt('2030-01-11T20:15:00Z', { area: 'reading', ageBand: 'adult' });
+    await refer(friday);
+    expect((await scheduled(friday.key)).data).toMatchObject({ providerId: 'druglink', startsAt: '2030-01-12T08:00:00.000Z', deadline: '2030-01-12T23:59:59.999Z' });
+    clock.set(new Date('2030-01-12T22:50:00Z'));
+    const saturday = referralCreatedAt('2030-01-12T22:45:00Z', { area: 'oxford', ageBand: 'adult' });
+    await refer(saturday);
+    expect((await scheduled(saturday.key)).data).toMatchObject({ providerId: 'druglink', startsAt: '2030-01-13T08:00:00.000Z', deadline: '2030-01-13T23:59:59.999Z' });
+    expect(tap.events('AssessmentEscalated', friday.key)).toEqual([]);
+    expect(tap.events('AssessmentEscalated', saturday.key)).toEqual([]);
   });
 
   it('escalates with no-provider-for-area when no provider serves the referral', async () => {
@@ -128,9 +126,9 @@ describe('provider-scheduling: booking the assessment', () => {
   });
 
   it('gives the last slot to exactly one of several referrals arriving together; the others escalate', async () => {
-    // Saturday 12:10: with a 15-minute lead the only slot left before Sunday's (closed) deadline is 12:30.
-    clock.set(new Date('2030-01-12T12:10:00Z'));
-    const referrals = Array.from({ length: 8 }, () => referralCreatedAt('2030-01-12T12:05:00Z', { area: 'reading', ageBand: 'youth' }));
+    // Saturday 20:10, encounters on Friday night (deadline: the end of Saturday): with a 15-minute lead the only slot left is 20:30.
+    clock.set(new Date('2030-01-12T20:10:00Z'));
+    const referrals = Array.from({ length: 8 }, () => referralCreatedAt('2030-01-11T23:05:00Z', { area: 'reading', ageBand: 'youth' }));
     await Promise.all(referrals.map(refer));
     const outcomes = await waitUntil(() => {
       const got = referrals.map((r) => tap.events('AssessmentScheduled', r.key)[0] ?? tap.events('AssessmentEscalated', r.key)[0]);
@@ -138,19 +136,19 @@ describe('provider-scheduling: booking the assessment', () => {
     }, 'every referral scheduled or escalated');
     const winners = outcomes.filter((e) => e.eventType === 'AssessmentScheduled') as Array<EventEnvelope<AssessmentScheduledData>>;
     expect(winners).toHaveLength(1);
-    expect(winners[0].data.startsAt).toBe('2030-01-12T12:30:00.000Z');
+    expect(winners[0].data.startsAt).toBe('2030-01-12T20:30:00.000Z');
     const losers = outcomes.filter((e) => e.eventType === 'AssessmentEscalated') as Array<EventEnvelope<AssessmentEscalatedData>>;
     expect(losers.map((e) => e.data.reason)).toEqual(Array(7).fill('no-slot-before-deadline'));
     const [slot] = await queryDatabase<{ booked: number; capacity: number }>(
-      db, "SELECT booked, capacity FROM provider_slot WHERE provider_id = 'reading-youth-substance-misuse-service' AND kind = 'assessment' AND starts_at = '2030-01-12T12:30:00Z'",
+      db, "SELECT booked, capacity FROM provider_slot WHERE provider_id = 'reading-youth-substance-misuse-service' AND kind = 'assessment' AND starts_at = '2030-01-12T20:30:00Z'",
     );
     expect(slot).toEqual({ booked: 1, capacity: 1 });
   });
 
   it('lets exactly one of 20 parallel bookings by hand take the last place of a slot (409 slot-full for the rest, nothing written)', async () => {
-    // 20 escalated young people (Saturday 13:30: the youth service has closed until Monday).
+    // 20 escalated young people (referred on Saturday for Thursday's encounters: their deadline had passed).
     clock.set(new Date('2030-01-12T13:35:00Z'));
-    const referrals = Array.from({ length: 20 }, () => referralCreatedAt('2030-01-12T13:30:00Z', { area: 'reading', ageBand: 'youth' }));
+    const referrals = Array.from({ length: 20 }, () => referralCreatedAt('2030-01-10T13:30:00Z', { area: 'reading', ageBand: 'youth' }));
     await Promise.all(referrals.map(refer));
     await Promise.all(referrals.map((r) => escalated(r.key)));
     const results = await Promise.all(
@@ -187,12 +185,36 @@ describe('provider-scheduling: booking the assessment', () => {
     expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'wokingham-youth-substance-misuse-service' AND week_start = '2030-01-07'")).toEqual([{ taken: 10 }]);
     // Slots are never double-booked either.
     expect(await queryDatabase(db, 'SELECT count(*)::int AS n FROM provider_slot WHERE booked > capacity')).toEqual([{ n: 0 }]);
+
+    // Each escalation is an action for people, never a failure of the person: on the provider's and the officer's
+    // worklists at once, on the supervisors' a day later; the full week is a capacity alert for the provider and the supervisors.
+    const escalatedIds = escalations.map((e) => e.key).sort();
+    const provider = 'wokingham-youth-substance-misuse-service';
+    const itemsOf = async (path: string, kind: string) =>
+      ((await getJson(`${service.url}${path}`)).body.items as Array<{ kind: string; referralId?: string; providerId: string }>).filter((i) => i.kind === kind);
+    const bookings = async (path: string) => (await itemsOf(path, 'book-assessment')).map((i) => i.referralId).filter((id) => escalatedIds.includes(id!)).sort();
+    expect(await bookings(`/v1/providers/${provider}/worklist`)).toEqual(escalatedIds);
+    expect(await bookings('/v1/worklists/officers/TV4172')).toEqual(escalatedIds);
+    expect(await bookings('/v1/worklists/supervisors')).toEqual([]);
+    expect(await itemsOf(`/v1/providers/${provider}/worklist`, 'capacity-near-weekly-capacity')).toEqual([expect.objectContaining({ providerId: provider })]);
+    expect((await itemsOf('/v1/worklists/supervisors', 'capacity-near-weekly-capacity')).map((i) => i.providerId)).toContain(provider);
+    expect(await bookings('/v1/worklists/officers/TV9999')).toEqual([]);
+    expect((await getJson(`${service.url}/v1/worklists/officers/${encodeURIComponent('TV 4172;')}`)).status).toBe(400);
+    clock.set(new Date('2030-01-08T09:10:00Z'));
+    expect(await bookings('/v1/worklists/supervisors')).toEqual(escalatedIds);
+    expect(await queryDatabase(db, 'SELECT DISTINCT status FROM scheduling_referral WHERE referral_id = ANY($1)', [escalatedIds])).toEqual([{ status: 'referred' }]);
+
+    // The provider books one by hand: it leaves every worklist.
+    const booked = await postJson(`${service.url}/v1/providers/${provider}/referrals/${escalatedIds[0]}/assessment`, { startsAt: '2030-01-14T09:00:00Z' }, { 'x-actor-id': 'caseworker-3' });
+    expect(booked.status).toBe(201);
+    expect(await bookings(`/v1/providers/${provider}/worklist`)).toEqual(escalatedIds.slice(1));
+    expect(await bookings('/v1/worklists/officers/TV4172')).toEqual(escalatedIds.slice(1));
   });
 
   it('books a burst of referrals in batches with the same rules: earliest slots first, none overbooked, the week counted, the rest escalated', async () => {
-    // Monday 21 January 09:05: Druglink's slots until Tuesday night hold fewer than 80 adults.
+    // Monday 21 January 09:05: Druglink's slots until Tuesday night hold 98 adults (two assessors, 08:00-21:00 every day).
     clock.set(new Date('2030-01-21T09:05:00Z'));
-    const referrals = Array.from({ length: 80 }, () => referralCreatedAt('2030-01-21T09:00:00Z', { area: 'oxford', ageBand: 'adult' }));
+    const referrals = Array.from({ length: 120 }, () => referralCreatedAt('2030-01-21T09:00:00Z', { area: 'oxford', ageBand: 'adult' }));
     const before = (await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.ReferralCreated ?? 0;
     await sendEnvelopes(producer, TOPICS.referral, referrals);
     const outcomes = await waitUntil(() => {
@@ -200,7 +222,7 @@ describe('provider-scheduling: booking the assessment', () => {
       return got.every((events) => events.length > 0) ? got : undefined;
     }, 'every referral scheduled or escalated');
     await sleep(500);
-    expect(referrals.map((r) => tap.events('AssessmentScheduled', r.key).length + tap.events('AssessmentEscalated', r.key).length)).toEqual(Array(80).fill(1));
+    expect(referrals.map((r) => tap.events('AssessmentScheduled', r.key).length + tap.events('AssessmentEscalated', r.key).length)).toEqual(Array(120).fill(1));
     // Most of them went through the batch handler (a partition's share of one produce request is one Kafka batch).
     expect((await getJson(`${service.url}/admin/consumer`)).body.batchedEvents.ReferralCreated - before).toBeGreaterThan(40);
 
@@ -308,5 +330,32 @@ describe('provider-scheduling: booking the assessment', () => {
     expect(await queryDatabase(db, 'SELECT booked FROM provider_slot WHERE id = $1', [before.slot_id])).toEqual([{ booked: 0 }]);
     expect(await queryDatabase(db, "SELECT taken FROM provider_week WHERE provider_id = 'bracknell-forest-youth-substance-misuse-service'")).toEqual([{ taken: weekBefore[0].taken - 1 }]);
     await waitUntil(async () => !(await queue.getJob(assessmentDeadlineJobId(event.data.appointmentId))), 'the deadline job removed');
+  });
+
+  it("alerts on the supervisors' and Druglink's worklists when Druglink nears its estimated 5,000 referrals a year (seed 004)", async () => {
+    clock.set(new Date('2030-03-04T09:00:00Z')); // a Monday: the last 52 weeks run from 2029-03-12
+    const annual = async (path: string) =>
+      ((await getJson(`${service.url}${path}`)).body.items as Array<{ kind: string; providerId: string }>).filter((i) => i.kind === 'capacity-near-annual-estimate');
+    expect(await annual('/v1/worklists/supervisors')).toEqual([]);
+    // 51 weeks of 90 referrals: 4,590 (at least nine tenths of 5,000); this week none yet, so no weekly alert.
+    await queryDatabase(db, `INSERT INTO provider_week (provider_id, week_start, taken)
+      SELECT 'druglink', d::date, 90 FROM generate_series('2029-03-12'::date, '2030-02-25'::date, interval '7 days') AS d
+      ON CONFLICT (provider_id, week_start) DO UPDATE SET taken = provider_week.taken + 90`);
+    expect(await annual('/v1/worklists/supervisors')).toEqual([expect.objectContaining({ providerId: 'druglink' })]);
+    expect(await annual('/v1/providers/druglink/worklist')).toEqual([expect.objectContaining({ providerId: 'druglink' })]);
+    expect(await annual('/v1/providers/reading-youth-substance-misuse-service/worklist')).toEqual([]);
+    // And a warning in the log when a booking finds it (alert: capacity-near-limit), for log-based alerting.
+    const warn = jest.spyOn(service.app.get(JsonLogger), 'warn');
+    try {
+      const referral = referralCreatedAt('2030-03-04T08:55:00Z', { area: 'oxford', ageBand: 'adult' });
+      await refer(referral);
+      await scheduled(referral.key);
+      await waitUntil(() => warn.mock.calls.some(([line]) => (line as { alert?: string }).alert === 'capacity-near-limit'), 'the capacity warning');
+      expect(warn.mock.calls.map(([line]) => line).filter((line) => (line as { alert?: string }).alert === 'capacity-near-limit')).toEqual([
+        expect.objectContaining({ providerId: 'druglink', kind: 'near-annual-estimate', taken: expect.any(Number), limit: 5000 }),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

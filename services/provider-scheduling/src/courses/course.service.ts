@@ -146,7 +146,8 @@ export class CourseService implements OnModuleInit {
     const row: AttendanceEntity = {
       appointmentId: session.id, referralId: referral.referralId, courseId: session.courseId!, sessionNumber: session.sessionNumber!,
       mark: input.mark, absenceClass: input.absenceClass ?? null, notes: input.notes ?? null,
-      countsAsFailure: assessment.countsAsFailure, followUp: assessment.action, recordedAt: uow.now, recordedBy: uow.actor,
+      // A did-not-attend here always carries its class (checked above), so the follow-up is never 'ask-provider'.
+      countsAsFailure: assessment.countsAsFailure, followUp: assessment.action as AttendanceEntity['followUp'], recordedAt: uow.now, recordedBy: uow.actor,
     };
     await uow.manager.insert(AttendanceEntity, row);
     await uow.manager.update(AppointmentEntity, { id: session.id }, { status: input.mark });
@@ -174,8 +175,8 @@ export class CourseService implements OnModuleInit {
     return row;
   }
 
-  /** When every session's current appointment is attended (or late), the course is completed. */
-  private async completeIfDone(uow: UnitOfWork, referral: SchedulingReferralEntity, courseId: string): Promise<void> {
+  /** When every session's current appointment is attended (or late), the course is completed (also called when a review is excused). */
+  async completeIfDone(uow: UnitOfWork, referral: SchedulingReferralEntity, courseId: string): Promise<void> {
     const course = await uow.manager.findOneByOrFail(CourseEntity, { id: courseId });
     if (course.status !== 'booked') return;
     const current = await this.appointments.currentSessions(uow.manager, courseId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type AppointmentRescheduledData, type AssessmentMissedData, type AssessmentScheduledData, type AttendanceOverdueData, type CourseBookedData } from '@ddp/contracts';
+import { TOPICS, type AssessmentMissedData, type AssessmentScheduledData, type AttendanceOverdueData, type CourseBookedData } from '@ddp/contracts';
 import {
-  ControllableClock, EventTap, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
+  ControllableClock, EventTap, getJson, postJson, queryDatabase, referralCreatedAt, sendEnvelope, sleep, startTestService, testProducer, testServiceEnv, waitUntil,
 } from '@ddp/testing';
 import type { RunningService } from '@ddp/platform';
 import type { Producer } from 'kafkajs';
@@ -53,8 +53,9 @@ describe('provider-scheduling: deadline and reminder jobs', () => {
     return { referralId: referral.key, appointmentId: event.data.appointmentId, event };
   };
   const missedEvents = (referralId: string) => tap.events<AssessmentMissedData>('AssessmentMissed', referralId);
+  const overdueEvents = (referralId: string) => tap.events<AttendanceOverdueData>('AttendanceOverdue', referralId).filter((e) => e.data.kind === 'assessment');
 
-  it('publishes AssessmentMissed exactly once when nothing was recorded by the deadline, even with a restart in between', async () => {
+  it('asks the provider to record what happened (AttendanceOverdue, once) when nothing was recorded by the deadline, even with a restart: never a missed assessment', async () => {
     const { referralId, appointmentId, event } = await book('2030-02-04T09:45:00Z', 'reading', 'adult');
     expect(event.data).toMatchObject({ startsAt: '2030-02-04T10:30:00.000Z', deadline: '2030-02-05T23:59:59.999Z' });
 
@@ -65,11 +66,15 @@ describe('provider-scheduling: deadline and reminder jobs', () => {
 
     await moveClockTo('2030-02-05T23:30:00Z'); // not yet due
     await sleep(500);
-    expect(missedEvents(referralId)).toEqual([]);
+    expect(overdueEvents(referralId)).toEqual([]);
+    expect((await getJson(`${service.url}/v1/providers/druglink/worklist`)).body.items.filter((i: { referralId?: string }) => i.referralId === referralId)).toEqual([]);
 
     await moveClockTo('2030-02-06T00:30:00Z');
-    const missed = await tap.waitForEvent<AssessmentMissedData>('AssessmentMissed', (e) => e.key === referralId);
-    expect(missed.data).toEqual({ referralId, appointmentId, deadline: '2030-02-05T23:59:59.999Z', detectedBy: 'deadline', providerId: 'druglink' });
+    const overdue = await tap.waitForEvent<AttendanceOverdueData>('AttendanceOverdue', (e) => e.key === referralId);
+    expect(overdue.data).toEqual({
+      referralId, appointmentId, providerId: 'druglink', kind: 'assessment', startsAt: '2030-02-04T10:30:00.000Z', endsAt: '2030-02-04T11:00:00.000Z',
+      overdueSince: '2030-02-05T23:59:59.999Z',
+    });
 
     // Once only: another clock move, another run of the processor, a re-added job: no second event.
     await moveClockTo('2030-02-06T06:00:00Z');
@@ -78,19 +83,38 @@ describe('provider-scheduling: deadline and reminder jobs', () => {
     await restart();
     await moveClockTo('2030-02-06T07:00:00Z');
     await sleep(1500);
-    expect(missedEvents(referralId)).toHaveLength(1);
-    expect(await queryDatabase(db, 'SELECT outcome, detected_by, recorded_by FROM assessment_record WHERE appointment_id = $1', [appointmentId]))
-      .toEqual([{ outcome: 'missed', detected_by: 'deadline', recorded_by: 'system:assessment-deadline' }]);
-    expect(await queryDatabase(db, 'SELECT status FROM scheduling_referral WHERE referral_id = $1', [referralId])).toEqual([{ status: 'assessment-missed' }]);
-    expect(await queryDatabase(db, 'SELECT status FROM appointment WHERE id = $1', [appointmentId])).toEqual([{ status: 'missed' }]);
-
-    // The provider books it again: the new appointment supersedes the missed one (one history chain).
-    const again = await postJson(`${service.url}/v1/providers/druglink/referrals/${referralId}/assessment`, {}, actor);
-    expect(again.status).toBe(201);
-    expect(again.body).toMatchObject({ startsAt: '2030-02-06T09:00:00.000Z', supersedesId: appointmentId, status: 'booked', bookedBy: 'caseworker-12', deadline: '2030-02-06T23:59:59.999Z' });
-    const moved = await tap.waitForEvent<AppointmentRescheduledData>('AppointmentRescheduled', (e) => e.key === referralId);
-    expect(moved.data).toMatchObject({ supersededAppointmentId: appointmentId, appointmentId: again.body.appointmentId, kind: 'assessment', requestedBy: 'provider' });
+    expect(overdueEvents(referralId)).toHaveLength(1);
+    // A missing record is not a missed appointment: nothing recorded for the person, the appointment still open.
+    expect(missedEvents(referralId)).toEqual([]);
+    expect(await queryDatabase(db, 'SELECT outcome FROM assessment_record WHERE appointment_id = $1', [appointmentId])).toEqual([]);
     expect(await queryDatabase(db, 'SELECT status FROM scheduling_referral WHERE referral_id = $1', [referralId])).toEqual([{ status: 'assessment-scheduled' }]);
+    expect(await queryDatabase(db, 'SELECT status FROM appointment WHERE id = $1', [appointmentId])).toEqual([{ status: 'booked' }]);
+
+    // On the provider's worklist at once; on the supervisors' after UNRECORDED_SUPERVISOR_AFTER_HOURS (24).
+    const item = { kind: 'record-assessment-outcome', referralId, appointmentId, providerId: 'druglink', since: '2030-02-05T23:59:59.999Z' };
+    expect((await getJson(`${service.url}/v1/providers/druglink/worklist`)).body.items).toContainEqual(expect.objectContaining(item));
+    const supervisors = async () => (await getJson(`${service.url}/v1/worklists/supervisors`)).body.items.filter((i: { referralId?: string }) => i.referralId === referralId);
+    expect(await supervisors()).toEqual([]);
+    await moveClockTo('2030-02-07T00:30:00Z');
+    expect(await supervisors()).toEqual([expect.objectContaining(item)]);
+
+    // The provider records it late: it leaves both worklists, and the journey goes on from the record.
+    const recorded = await postJson(`${service.url}/v1/providers/druglink/appointments/${appointmentId}/assessment-outcome`, { outcome: 'completed', supportPlanSummary: 'Held on the day; recorded late' }, actor);
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.referralStatus).toBe('assessed');
+    expect(await supervisors()).toEqual([]);
+    expect((await getJson(`${service.url}/v1/providers/druglink/worklist`)).body.items.filter((i: { referralId?: string }) => i.referralId === referralId)).toEqual([]);
+  });
+
+  it('refuses a missed assessment without its absence class (400, naming the field), changing nothing', async () => {
+    await moveClockTo('2030-02-08T09:50:00Z');
+    const { referralId, appointmentId } = await book('2030-02-08T09:45:00Z', 'reading', 'adult');
+    await moveClockTo('2030-02-08T10:45:00Z');
+    const refused = await postJson(`${service.url}/v1/providers/druglink/appointments/${appointmentId}/assessment-outcome`, { outcome: 'missed' }, actor);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('absenceClass');
+    expect(await queryDatabase(db, 'SELECT status FROM appointment WHERE id = $1', [appointmentId])).toEqual([{ status: 'booked' }]);
+    expect(missedEvents(referralId)).toEqual([]);
   });
 
   it('does nothing at the deadline when the provider recorded the assessment in time', async () => {
@@ -106,6 +130,7 @@ describe('provider-scheduling: deadline and reminder jobs', () => {
     expect(await service.app.get(AssessmentService).onDeadline(appointmentId)).toBe('nothing-to-do');
     await sleep(1000);
     expect(missedEvents(referralId)).toEqual([]);
+    expect(overdueEvents(referralId)).toEqual([]);
   });
 
   it('restores a job Redis lost at the next start (boot sweep), and it still fires', async () => {
@@ -118,8 +143,8 @@ describe('provider-scheduling: deadline and reminder jobs', () => {
     await restart();
     expect(await (await service.app.get(SchedulingJobs).queue.getJob(assessmentDeadlineJobId(appointmentId)))?.getState()).toBe('delayed');
     await moveClockTo('2030-02-20T00:30:00Z');
-    await tap.waitForEvent('AssessmentMissed', (e) => e.key === referralId);
-    expect(missedEvents(referralId)).toHaveLength(1);
+    await tap.waitForEvent('AttendanceOverdue', (e) => e.key === referralId);
+    expect(overdueEvents(referralId)).toHaveLength(1);
   });
 
   it('reminds the provider (AttendanceOverdue, once) when a session ended hours ago without attendance, and not when it was recorded', async () => {

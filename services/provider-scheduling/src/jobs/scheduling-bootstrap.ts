@@ -56,7 +56,7 @@ export class SchedulingBootstrap implements OnApplicationBootstrap {
       const data = { appointmentId: a.id, referralId: a.referralId };
       const result =
         a.kind === 'assessment'
-          ? a.deadline && (await this.jobs.ensure(JOB_NAMES.assessmentDeadline, assessmentDeadlineJobId(a.id), data, a.deadline))
+          ? a.deadline && !a.reminderSentAt && (await this.jobs.ensure(JOB_NAMES.assessmentDeadline, assessmentDeadlineJobId(a.id), data, a.deadline))
           : !a.reminderSentAt && (await this.jobs.ensure(JOB_NAMES.attendanceReminder, attendanceReminderJobId(a.id), data, new Date(a.endsAt.getTime() + reminderMs)));
       if (result) counts[result]++;
     }

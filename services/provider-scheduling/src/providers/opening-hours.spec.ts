@@ -22,17 +22,31 @@ describe('opening hours (Europe/London wall-clock time)', () => {
     expect(weekStartOf('2030-01-07')).toBe('2030-01-07');
   });
 
-  it('cuts opening periods into assessment slots, evenings included', () => {
+  it('cuts the phone assessment cover into assessment slots, every day of the week, evenings included', () => {
     const tuesday = assessmentSlotsOn(druglink, '2030-01-08');
-    expect(tuesday).toHaveLength(16 + 5); // 09:00-17:00 and 17:30-20:00 in 30-minute slots
-    expect(iso(tuesday[0].startsAt)).toBe('2030-01-08T09:00:00.000Z');
-    expect(iso(tuesday[16].startsAt)).toBe('2030-01-08T17:30:00.000Z');
-    expect(iso(tuesday[20].endsAt)).toBe('2030-01-08T20:00:00.000Z');
-    expect(assessmentSlotsOn(druglink, '2030-01-12')).toEqual([]); // Saturday: closed
-    const saturday = assessmentSlotsOn(readingYouth, '2030-01-12');
-    expect(saturday.map((s) => ukWallClock(s.startsAt).time)).toEqual(['10:00', '10:30', '11:00', '11:30', '12:00', '12:30']);
+    expect(tuesday).toHaveLength(26); // 08:00-21:00 in 30-minute slots
+    expect(iso(tuesday[0].startsAt)).toBe('2030-01-08T08:00:00.000Z');
+    expect(iso(tuesday[25].endsAt)).toBe('2030-01-08T21:00:00.000Z');
+    // Saturday and Sunday too, though the service itself is closed then (course sessions follow openingHours).
+    for (const weekend of ['2030-01-12', '2030-01-13']) {
+      expect(assessmentSlotsOn(druglink, weekend)).toHaveLength(26);
+      expect(assessmentSlotsOn(readingYouth, weekend)).toHaveLength(26);
+    }
+    expect(fitsOpeningHours(druglink, new Date('2030-01-12T10:00:00Z'), new Date('2030-01-12T11:00:00Z'))).toBe(false);
     // In BST the same wall-clock slots are an hour earlier in UTC.
-    expect(iso(assessmentSlotsOn(druglink, '2030-07-09')[0].startsAt)).toBe('2030-07-09T08:00:00.000Z');
+    expect(iso(assessmentSlotsOn(druglink, '2030-07-09')[0].startsAt)).toBe('2030-07-09T07:00:00.000Z');
+  });
+
+  it('keeps the promise "on that day or that day after" (seed 003) for an encounter at any hour of any day', () => {
+    for (const provider of PROVIDERS) {
+      for (let hour = 0; hour < 7 * 24; hour++) {
+        const encounter = new Date(Date.parse('2030-01-07T00:00:00Z') + hour * 3_600_000 + 59 * 60_000);
+        const today = ukWallClock(encounter).date;
+        const tomorrow = ukWallClock(new Date(encounter.getTime() + 86_400_000)).date;
+        const slots = [...assessmentSlotsOn(provider, today), ...assessmentSlotsOn(provider, tomorrow)];
+        expect([provider.id, slots.some((s) => s.startsAt.getTime() >= encounter.getTime() + 15 * 60_000)]).toEqual([provider.id, true]);
+      }
+    }
   });
 
   it('checks that a session fits inside one opening period', () => {

@@ -54,9 +54,9 @@ export interface SlotTimes {
   endsAt: Date;
 }
 
-/** The provider's assessment slots on a local date: each opening period cut into assessmentSlotMinutes. */
+/** The provider's assessment slots on a local date: each period of its phone assessment cover cut into assessmentSlotMinutes. */
 export function assessmentSlotsOn(provider: Provider, date: string): SlotTimes[] {
-  const periods = provider.openingHours[weekdayOf(date)] ?? [];
+  const periods = provider.phoneAssessmentCover[weekdayOf(date)] ?? [];
   const length = provider.assessmentSlotMinutes;
   const slots: SlotTimes[] = [];
   for (const period of periods) {
@@ -80,10 +80,10 @@ export function fitsOpeningHours(provider: Provider, startsAt: Date, endsAt: Dat
   );
 }
 
-/** Describes a provider's opening hours on a day, e.g. "tue 09:00-17:00, 17:30-20:00" (for messages). */
-export function describeHours(provider: Provider, date: string): string {
+/** Describes a provider's opening hours (or other hours of its, e.g. its phone cover) on a day, e.g. "tue 09:00-17:00, 17:30-20:00" (for messages). */
+export function describeHours(provider: Provider, date: string, hours: Provider['openingHours'] = provider.openingHours): string {
   const day = weekdayOf(date);
-  const periods = provider.openingHours[day] ?? [];
+  const periods = hours[day] ?? [];
   return `${day} ${periods.length ? periods.map((p) => `${p.opens}-${p.closes}`).join(', ') : 'closed'}`;
 }
 

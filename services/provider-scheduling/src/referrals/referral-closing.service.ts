@@ -4,6 +4,7 @@ import { isTerminal, type ReferralStatus } from '@ddp/domain';
 import { AppointmentStore } from '../appointments/appointment-store';
 import type { UnitOfWork } from '../common/unit-of-work';
 import { CourseEntity } from '../courses/course.entity';
+import { CourseService } from '../courses/course.service';
 import { ReferralLifecycle } from './referral-lifecycle';
 import { SchedulingReferralEntity } from './scheduling-referral.entity';
 
@@ -17,6 +18,7 @@ export class ReferralClosing {
   constructor(
     @Inject(ReferralLifecycle) private readonly lifecycle: ReferralLifecycle,
     @Inject(AppointmentStore) private readonly appointments: AppointmentStore,
+    @Inject(CourseService) private readonly courses: CourseService,
   ) {}
 
   async withdraw(uow: UnitOfWork, data: ReferralWithdrawnData): Promise<void> {
@@ -49,6 +51,10 @@ export class ReferralClosing {
     if (resolution === 'excused') {
       if (referral.status !== 'non-compliance-review') return; // already moved on
       await this.lifecycle.move(uow.manager, referral, { type: 're-engaged' }, uow.actor, uow.now, detail);
+      // Back on the course it was on; sessions held while the review was open (the re-engagement) may have finished it.
+      const open = await uow.manager.find(CourseEntity, { where: { referralId: referral.referralId, status: 'booked' } });
+      if (open.length > 0) await this.lifecycle.move(uow.manager, referral, { type: 'rebooked' }, uow.actor, uow.now, 'back on the course after the excused review');
+      for (const course of open) await this.courses.completeIfDone(uow, referral, course.id);
       return;
     }
     const viaDomain = referral.status === 'non-compliance-review' && this.lifecycle.next(referral, { type: 'review-closed-without-engagement' }) === resolution;

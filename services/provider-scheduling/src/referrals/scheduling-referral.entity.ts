@@ -20,6 +20,8 @@ export class SchedulingReferralEntity {
   /** The provider that holds the referral (or was routed to it when escalated); null when none serves it. */
   @Column({ name: 'provider_id', type: 'text', nullable: true }) providerId: string | null;
   @Column({ type: 'text' }) status: ReferralStatus;
+  /** The referring officer: an escalated referral shows on the officer's worklist. */
+  @Column({ name: 'officer_collar_number', type: 'text', nullable: true }) officerCollarNumber: string | null;
   @Column({ name: 'escalation_reason', type: 'text', nullable: true }) escalationReason: string | null;
   @Column({ name: 'escalated_at', type: 'timestamptz', nullable: true }) escalatedAt: Date | null;
   /** Correlation id of the ReferralCreated: every event of this referral carries it. */
