@@ -4,6 +4,7 @@
 //   e2e         e2e/**/*.e2e-spec.ts  the four services as processes, public interfaces only
 //   faults      e2e/faults/*.faults-spec.ts  the same, on a broker, Redis and PostgreSQL of
 //               its own that it kills while encounters flow (npm run test:faults)
+//   fuzz        e2e/fuzz/**/*.fuzz-spec.ts  hostile input against the running services (npm run test:fuzz)
 const preset = require('./jest.preset');
 
 module.exports = {
@@ -34,6 +35,12 @@ module.exports = {
       ...preset,
       displayName: 'faults',
       testMatch: ['<rootDir>/e2e/faults/**/*.faults-spec.ts'],
+    },
+    {
+      ...preset,
+      displayName: 'fuzz',
+      testMatch: ['<rootDir>/e2e/fuzz/**/*.fuzz-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
     },
   ],
 };

@@ -7,6 +7,7 @@
 #   4. integration tests (real PostgreSQL, Redis and Kafka; services in-process)
 #   5. end-to-end journeys (the four services as processes; public interfaces only)
 #   6. fault injection (the same, on a broker, Redis and PostgreSQL of its own, killed in turn)
+#   7. fuzz, short form (hostile input on every route; npm run test:fuzz is the full form)
 # Ends with one summary line "tests: N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,5 +60,7 @@ step "end to end"
 npx jest --selectProjects e2e --runInBand --json --outputFile="$REPORTS/e2e.json" || status=1
 step "fault injection"
 npx jest --selectProjects faults --runInBand --json --outputFile="$REPORTS/faults.json" || status=1
+step "fuzz (short form)"
+npx jest --selectProjects fuzz --runInBand --json --outputFile="$REPORTS/fuzz.json" || status=1
 summary
 exit $status

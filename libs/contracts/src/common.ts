@@ -19,14 +19,48 @@ export type AbsenceClassValue = (typeof ABSENCE_CLASSES)[number];
 /** Codes of areas, schemes and providers: lower-case words joined by hyphens. */
 export const CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/*
+ * Dates and instants: each decorator pairs a pattern (the shape we take) with IsISO8601 strict,
+ * which refuses what is not on the calendar or the clock (2026-02-30, 2026-13-01, T25:61).
+ * Dates refuse the year 0000 too: PostgreSQL has none, and IsISO8601 refuses it in instants only.
+ * Only built-in constraints, so the compiled checks (compiled-check.ts) still take these classes.
+ */
+
+/** A calendar date, YYYY-MM-DD. */
+export const CALENDAR_DATE_PATTERN = /^(?!0000)\d{4}-\d{2}-\d{2}$/;
+
 /** An ISO 8601 instant with an explicit offset (Z or ±hh:mm): never a floating local time. */
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** A calendar date (a whole day, read in the service's time zone) or an instant with an offset. */
+export const DATE_OR_INSTANT_PATTERN = /^(?!0000)\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
 export function IsInstant(): PropertyDecorator {
+  return realDate(INSTANT_PATTERN, '$property must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T21:40:00Z');
+}
+
+export function IsCalendarDate(): PropertyDecorator {
+  return realDate(CALENDAR_DATE_PATTERN, '$property must be a date, YYYY-MM-DD');
+}
+
+export function IsDateOrInstant(): PropertyDecorator {
+  return realDate(DATE_OR_INSTANT_PATTERN, '$property must be a date (YYYY-MM-DD) or an ISO 8601 date-time with an offset, e.g. 2026-03-01T21:40:00Z');
+}
+
+function realDate(pattern: RegExp, message: string): PropertyDecorator {
   return (target, key) => {
     IsISO8601({ strict: true })(target, key);
-    Matches(INSTANT_PATTERN, { message: '$property must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T21:40:00Z' })(target, key);
+    Matches(pattern, { message })(target, key);
   };
+}
+
+/**
+ * A query value choosing columns, groupings or statuses: a comma-separated list of `allowed`,
+ * matched whole, so nothing else (not even __proto__ or toString) reaches a lookup or SQL.
+ */
+export function IsListOf(allowed: readonly string[]): PropertyDecorator {
+  const one = allowed.map((a) => a.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+  return Matches(new RegExp(`^(${one})(,(${one}))*$`), { message: `$property must be a comma-separated list of ${allowed.join(', ')}` });
 }
 
 /** A required nested object, validated by its own class. */

@@ -1,7 +1,7 @@
 import {
-  IsBoolean, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Matches, MaxLength,
+  IsBoolean, IsEmail, IsIn, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Matches, MaxLength,
 } from 'class-validator';
-import { CODE_PATTERN, DRUG_CLASSES, IsInstant, Nested, OFFENCE_TYPES, OptionalNested } from './common';
+import { CODE_PATTERN, DRUG_CLASSES, IsCalendarDate, IsInstant, Nested, OFFENCE_TYPES, OptionalNested } from './common';
 
 /**
  * What a police system reports when an officer meets someone: the body of
@@ -31,8 +31,7 @@ export const SEX_VALUES = ['female', 'male', 'not-stated'] as const;
 
 export class EncounterPerson {
   @IsString() @IsNotEmpty() @MaxLength(40) personRef: string;
-  @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date, YYYY-MM-DD' })
-  dateOfBirth: string;
+  @IsCalendarDate() dateOfBirth: string;
   @IsString() @IsNotEmpty() @MaxLength(100) givenName: string;
   @IsString() @IsNotEmpty() @MaxLength(100) familyName: string;
   @OptionalNested(() => EncounterContact) contact?: EncounterContact;

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './topics';
 export * from './envelope';
 export * from './validation';
+export * from './json-safety';
 export * from './common';
 export * from './encounter';
 export * from './events';

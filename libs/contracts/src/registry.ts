@@ -11,6 +11,7 @@ import {
   SummonsRequested, SummonsRequestWithdrawn,
 } from './events/outcome.events';
 import { NotificationDeliveryReported, NotificationFailed, NotificationSent } from './events/notification.events';
+import { describeJsonSyntaxError } from './json-safety';
 import { ContractViolation, validateAs } from './validation';
 
 /** Every event type of the platform. A type missing here cannot be produced or consumed. */
@@ -89,7 +90,7 @@ export function parseJson(bytes: Buffer | string | null | undefined, subject: st
   try {
     return JSON.parse(bytes.toString());
   } catch (error) {
-    throw new ContractViolation(subject, [{ path: '(root)', rule: 'isJson', message: `is not JSON (${(error as Error).message})` }]);
+    throw new ContractViolation(subject, [{ path: '(root)', rule: 'isJson', message: `message ${describeJsonSyntaxError(error)}` }]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { compiledCheckFor } from './compiled-check';
+import { unsafeJsonIssues } from './json-safety';
 
 /** One broken rule on one field, e.g. { path: 'data.area', rule: 'isIn', message: '...' }. */
 export interface FieldIssue {
@@ -43,6 +44,9 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
  * Returns the instance, or throws ContractViolation naming every broken field.
  */
 export function validateAs<T extends object>(cls: ClassConstructor<T>, plain: unknown, subject: string, pathPrefix = ''): T {
+  // Before any rule: too deep to validate, or holding what PostgreSQL and JSON cannot store.
+  const unsafe = unsafeJsonIssues(plain, pathPrefix);
+  if (unsafe.length > 0) throw new ContractViolation(subject, unsafe);
   // Fast path: a check compiled from the same decorators (compiled-check.ts) answers "valid"
   // without class-validator's per-call cost. Anything else takes the full path, so every
   // error reads exactly as before.

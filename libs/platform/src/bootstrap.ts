@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ProducerName } from '@ddp/contracts';
 import type { Kafka, Producer } from 'kafkajs';
@@ -10,6 +11,7 @@ import { Clock } from './clock/clock';
 import { ConfigError, type ServiceConfig } from './config/service-config';
 import { ConsumerRegistry } from './consumer-registry';
 import { checkServerMaintenance, ensureDatabase, runMigrations } from './database/database';
+import { ClientErrorResponder, JSON_BODY_LIMIT_BYTES } from './http/client-errors';
 import { createValidationPipe } from './http/validation';
 import { EventConsumerServer, type Subscription } from './kafka/event-consumer.server';
 import { ensureTopics } from './kafka/topics';
@@ -46,9 +48,12 @@ export interface RunningService {
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   const { config } = definition;
   await ensureDatabase(config.DATABASE_URL);
-  const app = await NestFactory.create(definition.module, { bufferLogs: true, abortOnError: false });
+  // The body parser is placed here, not by Nest at listen, so the client-error answer can follow it.
+  const app = await NestFactory.create<NestExpressApplication>(definition.module, { bufferLogs: true, abortOnError: false, bodyParser: false });
   const logger = app.get(JsonLogger);
   app.useLogger(logger);
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT_BYTES });
+  app.use(new ClientErrorResponder(logger).middleware());
   app.useGlobalPipes(createValidationPipe());
 
   if (config.MIGRATE_ON_START === 'true') {

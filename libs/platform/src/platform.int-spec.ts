@@ -51,7 +51,7 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     await producer.send({ topic: TOPICS.referral, messages: [{ key: next.key, value: JSON.stringify(next), partition: 0 }] });
     const dead = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === poisonKey, 'the poison message on the DLQ');
     expect(dead.headers[HEADERS.dlqReason]).toBe('contract-violation');
-    expect(dead.headers[HEADERS.dlqError]).toMatch(/not JSON/);
+    expect(dead.headers[HEADERS.dlqError]).toMatch(/not valid JSON/);
     expect(dead.headers[HEADERS.dlqOriginalTopic]).toBe(TOPICS.referral);
     expect(dead.raw).toBe('{"not": "an envelope"');
     await waitUntil(async () => (await effects(next.key)).length === 1, 'the next message processed');

@@ -18,7 +18,7 @@ import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { KAFKA, KAFKA_PRODUCER, REDIS, SERVICE_CONFIG, SERVICE_NAME } from './platform.tokens';
 import { createRedis } from './redis';
-import { PropagateRpcErrorsFilter } from './rpc-errors.filter';
+import { PlatformExceptionsFilter } from './exceptions.filter';
 
 export interface PlatformOptions {
   service: ProducerName;
@@ -107,7 +107,7 @@ export class PlatformModule {
         },
         HealthService,
         PlatformShutdown,
-        { provide: APP_FILTER, useClass: PropagateRpcErrorsFilter },
+        { provide: APP_FILTER, useClass: PlatformExceptionsFilter },
       ],
       exports: [SERVICE_CONFIG, SERVICE_NAME, Clock, JsonLogger, KAFKA, KAFKA_PRODUCER, REDIS, Outbox, OutboxRelay, ConsumerRegistry, HealthService],
     };

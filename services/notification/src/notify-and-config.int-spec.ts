@@ -99,6 +99,19 @@ describe('notification service: GOV.UK Notify for e-mail, configuration, and fai
     expect((await getJson(`${service.url}/v1/notifications`)).status).toBe(400);
   });
 
+  it('takes eight identical configuration PUTs at once: each answers 200, one endpoint stays current and the history keeps every change', async () => {
+    const endpoint = { role: 'courts-unit', match: 'area', value: `race-${randomUUID().slice(0, 8)}`, channel: 'email', address: 'courts@example.test' };
+    const endpoints = await Promise.all(Array.from({ length: 8 }, () => configure('/v1/recipient-endpoints', endpoint)));
+    expect(endpoints.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const listed = (await fetch(`${service.url}/v1/recipient-endpoints`, { headers: { 'x-internal-token': contacts.token } }).then((r) => r.json())) as { endpoints: Array<Record<string, string>> };
+    expect(listed.endpoints.filter((e) => e.value === endpoint.value)).toHaveLength(1);
+
+    const providerId = `race-${randomUUID().slice(0, 8)}`;
+    const contactsPut = await Promise.all(Array.from({ length: 8 }, () => configure(`/v1/provider-contacts/${providerId}`, { phone: '0118 496 0000', web: 'https://provider.example/rebook' })));
+    expect(contactsPut.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(await contactsPut[0].json()).toEqual({ providerId, phone: '0118 496 0000', web: 'https://provider.example/rebook' });
+  });
+
   it('sends e-mail through the Notify API (JWT checked), with the officer reached by the webhook configured for the area', async () => {
     const referralId = aPerson();
     await publish(AssessmentMissed, { referralId, appointmentId: `appt-${referralId}`, deadline: new Date().toISOString(), detectedBy: 'deadline', providerId: 'slough-youth-substance-misuse-service' });

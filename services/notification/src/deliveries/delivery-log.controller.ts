@@ -9,7 +9,7 @@ export class DeliveryLogQuery {
 }
 
 export class NotificationIdParam {
-  @IsString() @IsNotEmpty() @MaxLength(300) id: string;
+  @ApiProperty({ description: 'The notice id (from the delivery log)' }) @IsString() @IsNotEmpty() @MaxLength(300) id: string;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

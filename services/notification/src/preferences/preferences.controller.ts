@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, UnprocessableEntityException } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PreferencesService, type Preference } from './preferences.service';
 
@@ -13,7 +13,7 @@ export class PreferenceChangeDto {
 }
 
 export class ReferralIdParam {
-  @IsString() @IsNotEmpty() @MaxLength(100) referralId: string;
+  @ApiProperty({ description: 'The referral the preference belongs to' }) @IsString() @IsNotEmpty() @MaxLength(100) referralId: string;
 }
 
 const view = (p: Preference) => ({ referralId: p.referralId, channel: p.channel, optOut: p.optOut, recordedAt: p.recordedAt?.toISOString() ?? null });

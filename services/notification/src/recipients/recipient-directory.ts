@@ -59,6 +59,9 @@ export class RecipientDirectory {
     const now = this.clock.now();
     this.endpoints = null;
     return this.dataSource.transaction(async (m) => {
+      // Identical PUTs at once would each supersede the same row and then both insert a current
+      // one (a unique violation): they take turns per endpoint key instead, each superseding the last.
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recipient_endpoint:${input.role}:${input.matchKind}:${input.matchValue}`]);
       await m.query(
         `UPDATE recipient_endpoint SET superseded_at = $4 WHERE role = $1 AND match_kind = $2 AND match_value = $3 AND superseded_at IS NULL`,
         [input.role, input.matchKind, input.matchValue, now],
@@ -80,9 +83,10 @@ export class RecipientDirectory {
 
   async putProviderContact(providerId: string, input: { phone?: string | null; web?: string | null; recordedBy: string }): Promise<ProviderContactEntity> {
     this.contacts = null;
-    return this.dataSource.manager
-      .save(ProviderContactEntity, { providerId, phone: input.phone ?? null, web: input.web ?? null, recordedBy: input.recordedBy, recordedAt: this.clock.now() })
-      .finally(() => (this.contacts = null));
+    const contact = { providerId, phone: input.phone ?? null, web: input.web ?? null, recordedBy: input.recordedBy, recordedAt: this.clock.now() };
+    // One statement (INSERT ... ON CONFLICT DO UPDATE): save() reads then inserts, and identical PUTs at once collided.
+    await this.dataSource.manager.upsert(ProviderContactEntity, contact, ['providerId']).finally(() => (this.contacts = null));
+    return Object.assign(new ProviderContactEntity(), contact);
   }
 }
 

@@ -28,7 +28,7 @@ export class PutProviderContactDto {
 }
 
 export class ProviderIdParam {
-  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/) providerId: string;
+  @ApiProperty({ description: 'The provider id, e.g. druglink' }) @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/) providerId: string;
 }
 
 /** Where officers, providers and the courts unit are reached; how people reach providers. */

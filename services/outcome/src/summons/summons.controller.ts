@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CODE_PATTERN } from '@ddp/contracts';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CODE_PATTERN, IsCalendarDate, IsDateOrInstant } from '@ddp/contracts';
 import { COURT_RESULTS, SummonsService } from './summons.service';
 
 const STATUSES = ['pending', 'acknowledged', 'court-result-recorded', 'withdrawn'] as const;
@@ -11,9 +11,9 @@ export class ListSummonsQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ example: 'windsor-maidenhead' }) @IsOptional() @Matches(CODE_PATTERN) area?: string;
   @ApiPropertyOptional({ description: 'Requested at or after: an ISO instant, or a date (UK day, inclusive)', example: '2026-11-01' })
-  @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @IsOptional() @IsDateOrInstant() from?: string;
   @ApiPropertyOptional({ description: 'Requested at or before: an ISO instant, or a date (UK day, inclusive)', example: '2026-11-30' })
-  @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @IsOptional() @IsDateOrInstant() to?: string;
   @ApiPropertyOptional({ default: 100, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
@@ -27,7 +27,7 @@ export class CourtResultDto {
   @ApiProperty({ enum: COURT_RESULTS }) @IsIn(COURT_RESULTS) result: string;
   @ApiProperty({ example: 'CU-0412' }) @IsString() @IsNotEmpty() @MaxLength(100) recordedBy: string;
   @ApiPropertyOptional({ example: '2027-01-14' })
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'hearingDate must be a date, YYYY-MM-DD' }) @IsISO8601({ strict: true }) hearingDate?: string;
+  @IsOptional() @IsCalendarDate() hearingDate?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) notes?: string;
 }
 

@@ -1,27 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { ABSENCE_CLASSES, IsInstant, MODALITIES, type AbsenceClassValue, type ModalityValue } from '@ddp/contracts';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ABSENCE_CLASSES, IsDateOrInstant, IsInstant, IsListOf, MODALITIES, type AbsenceClassValue, type ModalityValue } from '@ddp/contracts';
 import { APPOINTMENT_STATUSES } from '../appointments/appointment.entity';
 import { REFERRAL_STATUSES } from '@ddp/domain';
 
-/** A local date (YYYY-MM-DD, Europe/London: the whole day) or an instant with an offset. */
-const DATE_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-const dateOrInstant = { message: '$property must be a date (YYYY-MM-DD, Europe/London) or an ISO 8601 instant with an offset' };
-
-const listOf = (allowed: readonly string[]) =>
-  new RegExp(`^(${allowed.map((s) => s.replace(/[-]/g, '\\-')).join('|')})(,(${allowed.map((s) => s.replace(/[-]/g, '\\-')).join('|')}))*$`);
 
 export class ListReferralsQuery {
   @ApiPropertyOptional({ description: `Comma-separated statuses: ${REFERRAL_STATUSES.join(', ')}`, example: 'assessment-scheduled,on-course' })
-  @IsOptional() @Matches(listOf(REFERRAL_STATUSES), { message: `status must be a comma-separated list of ${REFERRAL_STATUSES.join(', ')}` })
+  @IsOptional() @IsListOf(REFERRAL_STATUSES)
   status?: string;
 
   @ApiPropertyOptional({ description: 'Encounters on or after (a UK date or an instant)', example: '2030-01-07' })
-  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) from?: string;
+  @IsOptional() @IsDateOrInstant() from?: string;
 
   @ApiPropertyOptional({ description: 'Encounters on or before (a UK date: the whole day, or an instant)', example: '2030-01-13' })
-  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) to?: string;
+  @IsOptional() @IsDateOrInstant() to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
@@ -29,17 +23,17 @@ export class ListReferralsQuery {
 
 export class ListAppointmentsQuery {
   @ApiPropertyOptional({ description: `Comma-separated statuses: ${APPOINTMENT_STATUSES.join(', ')}`, example: 'booked' })
-  @IsOptional() @Matches(listOf(APPOINTMENT_STATUSES), { message: `status must be a comma-separated list of ${APPOINTMENT_STATUSES.join(', ')}` })
+  @IsOptional() @IsListOf(APPOINTMENT_STATUSES)
   status?: string;
 
   @ApiPropertyOptional({ enum: ['assessment', 'session'] })
   @IsOptional() @IsIn(['assessment', 'session']) kind?: string;
 
   @ApiPropertyOptional({ description: 'Appointments starting on or after (a UK date or an instant)', example: '2030-01-07' })
-  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) from?: string;
+  @IsOptional() @IsDateOrInstant() from?: string;
 
   @ApiPropertyOptional({ description: 'Appointments starting on or before (a UK date: the whole day, or an instant)', example: '2030-01-13' })
-  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) to?: string;
+  @IsOptional() @IsDateOrInstant() to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
@@ -47,10 +41,10 @@ export class ListAppointmentsQuery {
 
 export class SlotsQuery {
   @ApiPropertyOptional({ description: 'From (a UK date or an instant; default now)' })
-  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) from?: string;
+  @IsOptional() @IsDateOrInstant() from?: string;
 
   @ApiPropertyOptional({ description: 'To (a UK date: the whole day, or an instant; default 7 days on)' })
-  @IsOptional() @Matches(DATE_OR_INSTANT, dateOrInstant) to?: string;
+  @IsOptional() @IsDateOrInstant() to?: string;
 }
 
 export class BookAssessmentBody {

@@ -85,6 +85,22 @@ describe('referral intake (real Postgres and Kafka)', () => {
       expect(tap.events('ReferralCreated', first.body.referralId)).toHaveLength(1);
     });
 
+    it('answers an encounterId reused with a different body with 409 naming it, never the first person\'s referral; the same body (keys in another order) stays a 200', async () => {
+      const encounter = anEncounter({ occurredAt: recently() });
+      const first = await post(encounter);
+      expect(first.status).toBe(201);
+      const other = anEncounter({ encounterId: encounter.encounterId, occurredAt: recently(), person: { givenName: 'Other', familyName: 'Person', personRef: 'PNC-OTHER-1' } });
+      const reused = await post(other);
+      expect(reused.status).toBe(409);
+      expect(reused.body).toMatchObject({ statusCode: 409, code: 'encounter-id-reused', message: expect.stringContaining(encounter.encounterId) });
+      expect(JSON.stringify(reused.body)).not.toContain(first.body.referralId);
+      expect(JSON.stringify(reused.body)).not.toContain(first.body.shortRef);
+      const reordered = Object.fromEntries(Object.entries(encounter).reverse());
+      const again = await post(reordered);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+    });
+
     it('refuses a malformed encounter with 400 naming every bad field, and stores nothing', async () => {
       const encounter: any = anEncounter();
       encounter.occurredAt = '20/11/2026 21:40';
@@ -135,6 +151,20 @@ describe('referral intake (real Postgres and Kafka)', () => {
       expect(res.body).toMatchObject({ referralId: event.key, shortRef: event.data.shortRef, decision: 'referred' });
     });
 
+    it('dead-letters an encounterId reused with a different body at once, and goes on with the next message', async () => {
+      const encounter = anEncounter({ occurredAt: recently() });
+      expect((await post(encounter)).status).toBe(201);
+      const other = anEncounter({ encounterId: encounter.encounterId, occurredAt: recently() });
+      const good = anEncounter({ occurredAt: recently() });
+      await producer.send({ topic: TOPICS.policeEncounters, messages: [
+        { key: other.encounterId, value: JSON.stringify(other), partition: 1 },
+        { key: good.encounterId, value: JSON.stringify(good), partition: 1 },
+      ] });
+      const dead = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.referral && m.key === other.encounterId, 'the reused encounterId on the DLQ');
+      expect(dead.headers[HEADERS.dlqError]).toContain('reported before with different details');
+      await created(good.encounterId);
+    });
+
     it('dead-letters a malformed encounter naming its fields, and goes on with the next message', async () => {
       const bad: any = anEncounter({ occurredAt: recently() });
       bad.person.dateOfBirth = 'yesterday';
@@ -153,7 +183,7 @@ describe('referral intake (real Postgres and Kafka)', () => {
       expect(JSON.parse(dead.raw!)).toEqual(bad);
       await created(good.encounterId);
       const notJson = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.referral && m.key === 'not-json', 'the non-JSON message on the DLQ');
-      expect(notJson.headers[HEADERS.dlqError]).toMatch(/not JSON/);
+      expect(notJson.headers[HEADERS.dlqError]).toMatch(/not valid JSON \(error at position 19\)/);
       expect(await referralRows(bad.encounterId)).toEqual([]);
     });
 

@@ -10,6 +10,7 @@ import { TimelineService, type TimelineRecord } from '../timeline/timeline.servi
 import { equalityOf, offenceRecord, referralCreatedData, referralDeclinedData, toEncounterFacts } from './encounter-mapping';
 import type { ReferralConfig } from '../referral.config';
 import { buildOfficerAnswer, type OfficerAnswer } from './officer-answer';
+import { encounterDigest, EncounterIdReused } from './encounter-digest';
 
 export interface IntakeResult {
   answer: OfficerAnswer;
@@ -64,14 +65,19 @@ export class IntakeService {
    * in it); without one, the intake opens its own.
    */
   async intake(encounter: Encounter, meta: IntakeMeta, manager?: EntityManager): Promise<IntakeResult> {
-    const earlier = await this.answerFor(manager ?? this.dataSource.manager, encounter.encounterId);
+    const earlier = await this.answerFor(manager ?? this.dataSource.manager, encounter);
     if (earlier) return { answer: earlier, created: false };
     this.assertHappened(encounter, this.clock.now());
     return manager ? this.decideAndStore(manager, encounter, meta) : this.dataSource.transaction((m) => this.decideAndStore(m, encounter, meta));
   }
 
-  private async answerFor(manager: EntityManager, encounterId: string): Promise<OfficerAnswer | undefined> {
-    const rows: Array<{ answer: OfficerAnswer }> = await manager.query('SELECT answer FROM referral WHERE encounter_id = $1', [encounterId]);
+  /** The answer given before to this encounter; throws EncounterIdReused when its id came with other details. */
+  private async answerFor(manager: EntityManager, encounter: Encounter): Promise<OfficerAnswer | undefined> {
+    const rows: Array<{ answer: OfficerAnswer; digest: string | null }> = await manager.query(
+      'SELECT answer, encounter_digest AS digest FROM referral WHERE encounter_id = $1',
+      [encounter.encounterId],
+    );
+    if (rows[0]?.digest && rows[0].digest !== encounterDigest(encounter)) throw new EncounterIdReused(encounter.encounterId);
     return rows[0]?.answer;
   }
 
@@ -85,11 +91,16 @@ export class IntakeService {
   async intakeMany(manager: EntityManager, items: Array<{ encounter: Encounter; meta: IntakeMeta }>): Promise<void> {
     // One read: the encounters decided before, and the diversion history of everyone in the group.
     const [read]: Array<{ decided: string[]; histories: Parameters<DiversionHistoryService['historiesFromJson']>[0] }> = await manager.query(
-      `SELECT (SELECT coalesce(array_agg(encounter_id), '{}') FROM referral WHERE encounter_id = ANY($1)) AS decided,
+      `SELECT (SELECT coalesce(array_agg(encounter_id || ' ' || coalesce(encounter_digest, '')), '{}') FROM referral WHERE encounter_id = ANY($1)) AS decided,
               ${this.history.historiesJsonSql('$2')} AS histories`,
       [items.map((i) => i.encounter.encounterId), [...new Set(items.map((i) => i.encounter.person.personRef))]],
     );
-    const skip = new Set(read.decided);
+    const decided = new Map(read.decided.map((d) => d.split(' ') as [string, string]));
+    // An id reported before with other details is refused one by one (intake() throws EncounterIdReused).
+    if (items.some((i) => decided.get(i.encounter.encounterId) && decided.get(i.encounter.encounterId) !== encounterDigest(i.encounter))) {
+      throw new Error('an encounterId of the group was reported before with other details; deciding them one by one');
+    }
+    const skip = new Set(decided.keys());
     const fresh = items.filter((i) => {
       if (skip.has(i.encounter.encounterId)) return false;
       skip.add(i.encounter.encounterId); // a repeat inside the group has the first one's answer
@@ -140,7 +151,7 @@ export class IntakeService {
       }
       // Nothing inserted: either this encounter was stored meanwhile (a concurrent
       // duplicate: ON CONFLICT waited for it to commit), or the short reference was taken.
-      const winner = await this.answerFor(manager, encounter.encounterId);
+      const winner = await this.answerFor(manager, encounter);
       if (winner) return { answer: winner, created: false };
       this.logger.warn({ msg: 'short reference collision; drawing another', attempt });
     }
@@ -221,8 +232,8 @@ const REFERRAL_INSERT: Omit<RowsInsert, 'rows'> = {
   into: `INSERT INTO referral (
      id, encounter_id, short_ref, person_ref, decision, status, status_changed_at, reasons, scheme_id, scheme_considered,
      provider_id, area, age_band, offence, indicators, encounter_at, encounter_local_date, assessment_deadline,
-     officer_collar_number, bwv_reference, answer, provenance, correlation_id, decided_at)`,
-  casts: ['', '', '', '', '', '', '', '::jsonb', '', '', '', '', '', '::jsonb', '::jsonb', '', '', '', '', '', '::json', '::jsonb', '', ''],
+     officer_collar_number, bwv_reference, answer, provenance, correlation_id, decided_at, encounter_digest)`,
+  casts: ['', '', '', '', '', '', '', '::jsonb', '', '', '', '', '', '::jsonb', '::jsonb', '', '', '', '', '', '::json', '::jsonb', '', '', ''],
 };
 
 const PERSON_INSERT: Omit<RowsInsert, 'rows'> = {
@@ -238,7 +249,7 @@ function referralRow(d: Draft, now: Date): unknown[] {
     encounter.area, decision.ageBand ?? null, JSON.stringify(offenceRecord(encounter)),
     JSON.stringify({ suspectedSupply: encounter.indicators.suspectedSupply, linkedToSubstanceMisuse: encounter.indicators.linkedToSubstanceMisuse ?? null }),
     d.encounterAt, decision.localDate, decision.assessmentDeadline ?? null, encounter.officer.collarNumber,
-    encounter.bwvReference ?? null, JSON.stringify(answer), JSON.stringify(decision.provenance), d.meta.correlationId, now,
+    encounter.bwvReference ?? null, JSON.stringify(answer), JSON.stringify(decision.provenance), d.meta.correlationId, now, encounterDigest(encounter),
   ];
 }
 
