@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, REDIS_LOSS_WATCH_PROVIDER, type Clock } from '@ddp/platform';
+import { EvaluationController } from './evaluation/evaluation.controller';
+import { EvaluationService } from './evaluation/evaluation.service';
 import { FiguresService } from './figures/figures.service';
 import { SchemeFigureEntity } from './figures/scheme-figure.entity';
 import { StatsController } from './figures/stats.controller';
@@ -29,8 +31,8 @@ export class OutcomeAppModule {
     return {
       module: OutcomeAppModule,
       imports: [PlatformModule.forService({ service: 'outcome', config, entities: OUTCOME_ENTITIES, migrations: OUTCOME_MIGRATIONS, clock })],
-      controllers: [OutcomeEventsConsumer, NoticeReceiptsConsumer, SummonsController, ReviewsController, ReferralsController, StatsController],
-      providers: [FiguresService, SummonsService, ReviewWindowJobs, ComplianceService, ShowCauseNoticeService, REDIS_LOSS_WATCH_PROVIDER],
+      controllers: [OutcomeEventsConsumer, NoticeReceiptsConsumer, SummonsController, ReviewsController, ReferralsController, StatsController, EvaluationController],
+      providers: [FiguresService, EvaluationService, SummonsService, ReviewWindowJobs, ComplianceService, ShowCauseNoticeService, REDIS_LOSS_WATCH_PROVIDER],
     };
   }
 }
