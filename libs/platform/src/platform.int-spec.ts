@@ -111,6 +111,27 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(dead.headers[HEADERS.eventType]).toBeUndefined(); // produced without headers by the test
   });
 
+  it.each([
+    ['data PostgreSQL cannot store (a NUL byte, SQLSTATE 22021)', 'fail-unstorable', /^QueryFailedError: SQLSTATE 22021 data exception/],
+    ['data that breaks a constraint (NOT NULL, SQLSTATE 23502)', 'fail-not-null', /^QueryFailedError: SQLSTATE 23502 integrity constraint violation \(table probe_effect, column referral_id/],
+  ])('dead-letters %s at once, by its SQLSTATE, with nothing of the data in the dead letter', async (_what, code, error) => {
+    const event = withdrawn(randomUUID(), code);
+    await produceJson(producer, TOPICS.referral, event.key, event);
+    const dead = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === event.key, 'the refused event on the DLQ');
+    expect(dead.headers[HEADERS.dlqAttempts]).toBe('1');
+    expect(dead.headers[HEADERS.dlqReason]).toBe('database-refused');
+    expect(dead.headers[HEADERS.dlqError]).toMatch(error);
+    expect(JSON.stringify(dead.headers)).not.toContain('Alex');
+    expect(await effects(event.key)).toEqual([]);
+  });
+
+  it('retries a deadlock (SQLSTATE 40P01) and applies the event once', async () => {
+    const event = withdrawn(randomUUID(), 'fail-deadlock-once');
+    await produceJson(producer, TOPICS.referral, event.key, event);
+    await waitUntil(async () => (await effects(event.key)).length === 1, 'the event applied after the deadlock');
+    expect((await effects(event.key))[0].attempt).toBe(2);
+  });
+
   it('refuses to stage an event that breaks its contract, so nothing half-written commits', async () => {
     const outbox = service.app.get(Outbox);
     const dataSource = service.app.get(DataSource);

@@ -5,7 +5,8 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Produce
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock/clock';
-import { describeError, isPermanentError } from '../errors/errors';
+import { describeError, describeErrorSafely, isPermanentError } from '../errors/errors';
+import { databaseFailure } from '../errors/database-errors';
 import { infrastructureOutage, isInfrastructureOutage, type InfrastructureOutage } from '../errors/infrastructure-errors';
 import { transactionWith } from '../database/transaction-with';
 import { RequestContext } from '../logging/request-context';
@@ -605,7 +606,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     } catch (error) {
       const outage = isPermanentError(error) ? null : infrastructureOutage(error);
       if (outage) return outage;
-      this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: entries.length, error: describeError(error) }, 'EventConsumer');
+      this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: entries.length, error: describeErrorSafely(error) }, 'EventConsumer');
       return 'fallback';
     }
     outcomes.forEach((o) => this.count(o));
@@ -698,10 +699,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           }
           outageWaits = 0;
           if (permanent || attempt >= this.options.maxAttempts) {
-            return this.count(await this.deadLetter(subscription, topic, partition, message, error, attempt, permanent ? 'rejected' : 'retries-exhausted', lease));
+            return this.count(await this.deadLetter(subscription, topic, partition, message, error, attempt, deadLetterReason(error, permanent), lease));
           }
           const delay = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), 5000);
-          this.options.logger.warn?.({ msg: 'event handling failed; retrying', attempt, delayMs: delay, error: describeError(error) }, 'EventConsumer');
+          this.options.logger.warn?.({ msg: 'event handling failed; retrying', attempt, delayMs: delay, error: describeErrorSafely(error) }, 'EventConsumer');
           await new Promise((resolve) => setTimeout(resolve, delay));
           attempt++;
         }
@@ -774,7 +775,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const headers: IHeaders = {
       ...(message.headers ?? {}),
       [HEADERS.dlqReason]: reason,
-      [HEADERS.dlqError]: describeError(error).slice(0, 2000),
+      [HEADERS.dlqError]: describeErrorSafely(error).slice(0, 2000),
       [HEADERS.dlqAttempts]: String(attempts),
       [HEADERS.dlqConsumer]: this.options.groupId,
       [HEADERS.dlqOriginalTopic]: topic,
@@ -790,15 +791,22 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         messages: [{ key, value: message.value, headers }],
       }),
     );
-    this.options.logger.error({ msg: 'message dead-lettered', reason, attempts, topic, partition, offset: message.offset, error: describeError(error) }, 'EventConsumer');
+    this.options.logger.error({ msg: 'message dead-lettered', reason, attempts, topic, partition, offset: message.offset, error: describeErrorSafely(error) }, 'EventConsumer');
     if ((subscription.parkOnDeadLetter ?? !subscription.raw) && key) {
-      await this.untilAvailable(lease, () =>
-        this.options.dataSource.query(
-          'INSERT INTO parked_key (consumer, message_key, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-          [this.options.groupId, key, `${reason}: ${describeError(error)}`.slice(0, 1000)],
-        ),
-      );
-      this.parkedKeys.add(key);
+      try {
+        await this.untilAvailable(lease, () =>
+          this.options.dataSource.query(
+            'INSERT INTO parked_key (consumer, message_key, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+            [this.options.groupId, key, `${reason}: ${describeErrorSafely(error)}`.slice(0, 1000)],
+          ),
+        );
+        this.parkedKeys.add(key);
+      } catch (parkError) {
+        // A key the database cannot store (a NUL byte) would fail the same way on every
+        // redelivery and stall the partition: its later messages are not held back instead.
+        if (!isPermanentError(parkError)) throw parkError;
+        this.options.logger.warn?.({ msg: 'dead-lettered message key cannot be parked; later messages with it are not held back', topic, partition, offset: message.offset, error: describeErrorSafely(parkError) }, 'EventConsumer');
+      }
     }
     return 'dead-lettered';
   }
@@ -874,6 +882,16 @@ class Slots {
     if (next) next();
     else this.free++;
   }
+}
+
+/**
+ * The dlq-reason of a failed message: 'database-refused' for data PostgreSQL will never
+ * store (its SQLSTATE is in dlq-error), 'rejected' for another permanent refusal, and
+ * 'retries-exhausted' for a failure that outlasted its attempts.
+ */
+function deadLetterReason(error: unknown, permanent: boolean): string {
+  if (!permanent) return 'retries-exhausted';
+  return databaseFailure(error) === 'permanent' ? 'database-refused' : 'rejected';
 }
 
 function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
