@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
+import { isUtf8 } from 'node:buffer';
+import { ContractViolation, HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -750,7 +751,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private decode(subscription: Subscription, message: KafkaMessage): EventEnvelope {
-    const json = parseJson(message.value, subscription.raw ? `message on ${subscription.topic}` : 'event envelope');
+    const subject = subscription.raw ? `message on ${subscription.topic}` : 'event envelope';
+    // Read as UTF-8 regardless, bytes that are not would become U+FFFD and the message be taken altered.
+    if (message.value && !isUtf8(message.value)) throw new ContractViolation(subject, [{ path: '(root)', rule: 'isUtf8', message: 'message is not UTF-8 text' }]);
+    const json = parseJson(message.value, subject);
     if (!subscription.raw) return parseEnvelope(json);
     const data = subscription.raw.parse(json);
     const id = subscription.raw.idOf(data);
