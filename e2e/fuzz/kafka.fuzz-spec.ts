@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { DEAD_LETTER_TOPICS, HEADERS, TOPICS } from '@ddp/contracts';
 import { anEncounter, comingMondayAtTen, EventTap, startStack, testProducer, waitUntil, type RunningStack, type TappedMessage } from '@ddp/testing';
@@ -10,7 +13,8 @@ import { echoedMarkers, poisonMessage, type PoisonMessage } from './kafka-messag
  * service's log); the valid encounters after it are decided within seconds, not after the
  * poison's retries. The referral service retries as in production (CONSUMER_RETRY_BASE_MS
  * 200). FUZZ_KAFKA_MESSAGES sets the poison count (default 300; `npm run test:fuzz`: 2,000),
- * FUZZ_SEED replays a run (a failure prints its seed).
+ * FUZZ_SEED replays a run (a failure prints its seed, and leaves the referral service's last
+ * log lines in the temporary folder).
  */
 const POISON = Number(process.env.FUZZ_KAFKA_MESSAGES ?? 300);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -83,9 +87,10 @@ describe('Kafka fuzz: poison on police.encounters.v1', () => {
     );
 
     const problems: string[] = [];
+    const decidedIds = new Set(tap.messages.filter((m) => m.topic === TOPICS.referral).map(decisions));
     poison.forEach((p: PoisonMessage, i) => {
       const dead = byKey.get(keyOf(i));
-      if (!dead) return problems.push(`#${i} ${p.kind} (${p.detail}): not dead-lettered`);
+      if (!dead) return problems.push(`#${i} ${p.kind} (${p.detail}): ${p.encounterId && decidedIds.has(p.encounterId) ? 'decided as if valid' : 'neither dead-lettered nor decided'}`);
       const reason = dead.headers[HEADERS.dlqReason];
       if (!DEAD_LETTER_REASONS.includes(reason)) problems.push(`#${i} ${p.kind} (${p.detail}): dead-lettered as ${reason}`);
       if (dead.headers[HEADERS.dlqAttempts] !== '1') problems.push(`#${i} ${p.kind} (${p.detail}): ${dead.headers[HEADERS.dlqAttempts]} attempts before its dead letter`);
@@ -96,6 +101,7 @@ describe('Kafka fuzz: poison on police.encounters.v1', () => {
     const markers = poison.flatMap((p) => p.markers);
     const logged = stack.logs.referral.filter((line) => echoedMarkers(line, markers).length > 0);
     if (logged.length) problems.push(`${logged.length} log lines of the referral service repeat a person's name, e.g. ${logged[0].slice(0, 300)}`);
+    if (problems.length) writeFileSync(path.join(tmpdir(), `kafka-fuzz-${SEED}-referral.log`), stack.logs.referral.join('\n'));
     expect({ seed: SEED, problems: problems.slice(0, 20), count: problems.length }).toEqual({ seed: SEED, problems: [], count: 0 });
     expect(decidedAt.size).toBe(VALID);
     expect(latencies[latencies.length - 1]).toBeLessThan(DECIDED_WITHIN_MS);

@@ -182,6 +182,23 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(service.consumer!.groupedCommits - groupedBefore).toBeGreaterThanOrEqual(4);
   });
 
+  it('dead-letters a run of malformed messages with one request and one offset commit, not one each, and goes on', async () => {
+    const commitsBefore = service.consumer!.kafkaRequests.offsetCommits;
+    const poisonKeys: string[] = Array.from({ length: 40 }, () => randomUUID());
+    const next = withdrawn(randomUUID(), 'after-a-run-of-poison');
+    await producer.send({
+      topic: TOPICS.referral,
+      messages: [...poisonKeys.map((key) => ({ key, value: `{"truncated": "${key}"`, partition: 2 })), { key: next.key, value: JSON.stringify(next), partition: 2 }],
+    });
+    await waitUntil(async () => (await effects(next.key)).length === 1, 'the event after the poison applied');
+    await waitUntil(() => poisonKeys.every((key) => tap.messages.some((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === key)), 'every poison message dead-lettered');
+    const dead = tap.messages.filter((m) => m.topic === DEAD_LETTER_TOPICS.outcome && poisonKeys.includes(m.key!));
+    expect(dead.map((m) => m.key)).toEqual(poisonKeys);
+    expect(new Set(dead.map((m) => m.headers[HEADERS.dlqReason]))).toEqual(new Set(['contract-violation']));
+    // The poison arrives in one or a few fetches: a commit per run, not 40.
+    expect(service.consumer!.kafkaRequests.offsetCommits - commitsBefore).toBeLessThan(10);
+  });
+
   it('applies the batches of several partitions in shared transactions, each partition in order; a bad message still costs only itself', async () => {
     const sendAcrossPartitions = async (label: string, perPartition: number, reasonOf: (partition: number, i: number) => string, malformedAt?: [number, number]) => {
       const burst = Array.from({ length: 6 }, (_, partition) => Array.from({ length: perPartition }, (_, i) => withdrawn(randomUUID(), reasonOf(partition, i) || `${label}-${partition}-${i}`)));

@@ -20,6 +20,7 @@ describe('database failures by SQLSTATE', () => {
     ['23502', 'null value in column "x" of relation "t" violates not-null constraint'],
     ['23503', 'insert or update on table "t" violates foreign key constraint "t_fk"'],
     ['23514', 'new row for relation "t" violates check constraint "t_check"'],
+    ['54001', 'stack depth limit exceeded'],
   ])('%s (%s) is permanent: the same data fails the same way every time', (code, message) => {
     expect(databaseFailure(wrapped(databaseError(code, message)))).toBe('permanent');
     expect(isPermanentError(wrapped(databaseError(code, message)))).toBe(true);

@@ -14,10 +14,11 @@ export type DatabaseFailure = 'permanent' | 'transient';
 
 /**
  * Class 22 (data exception: a NUL byte or a lone surrogate the encoding cannot hold, a value
- * too long or out of range, an impossible date) and class 23 (integrity constraint: not
- * null, foreign key, check).
+ * too long or out of range, an impossible date), class 23 (integrity constraint: not null,
+ * foreign key, check) and class 54 (program limit exceeded: JSON nested too deep for the
+ * server's stack, too many columns).
  */
-const PERMANENT_CLASSES = new Set(['22', '23']);
+const PERMANENT_CLASSES = new Set(['22', '23', '54']);
 /**
  * Inside class 23, a unique or exclusion violation can be a concurrent writer's race (two
  * "insert if absent" at once): the manual's "Serialization Failure Handling" advises
@@ -39,6 +40,7 @@ const CLASS_NAMES: Record<string, string> = {
   '40': 'transaction rollback',
   '42': 'syntax error or access rule violation',
   '53': 'insufficient resources',
+  '54': 'program limit exceeded',
   '55': 'object not in prerequisite state',
   '57': 'operator intervention',
   '58': 'system error',
