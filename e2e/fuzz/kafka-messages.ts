@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { anEncounter } from '@ddp/testing';
+import { personalMarker } from './personal-markers';
 
 /**
  * Poison for police.encounters.v1: each a valid encounter with one thing broken, or no
@@ -19,18 +19,6 @@ export interface PoisonMessage {
   markers: string[];
   /** The encounter id it carries, if any (to tell a message decided as if valid). */
   encounterId?: string;
-}
-
-const MARKER_PREFIX = 'Kfzm';
-
-/** A recognisable stand-in for a name: letters only, so it passes as one. */
-function marker(): string {
-  return MARKER_PREFIX + [...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-/** The planted markers found in `text`. */
-export function echoedMarkers(text: string, markers: readonly string[]): string[] {
-  return text.includes(MARKER_PREFIX) ? markers.filter((m) => text.includes(m)) : [];
 }
 
 /** String fields the contract takes as free text (a NUL or a lone surrogate passes their own rules). */
@@ -54,7 +42,7 @@ function set(o: Json, path: string, value: unknown): void {
 }
 
 function withPerson(): { encounter: Json; markers: string[] } {
-  const markers = [marker(), marker()];
+  const markers = [personalMarker(), personalMarker()];
   const encounter = anEncounter({ person: { givenName: markers[0], familyName: markers[1] } }) as unknown as Json;
   return { encounter, markers };
 }

@@ -5,19 +5,21 @@ import fc from 'fast-check';
 import { DEAD_LETTER_TOPICS, HEADERS, TOPICS } from '@ddp/contracts';
 import { anEncounter, comingMondayAtTen, EventTap, startStack, testProducer, waitUntil, type RunningStack, type TappedMessage } from '@ddp/testing';
 import type { Producer } from 'kafkajs';
-import { echoedMarkers, poisonMessage, type PoisonMessage } from './kafka-messages';
+import { fuzzSettings } from './fuzz-settings';
+import { poisonMessage, type PoisonMessage } from './kafka-messages';
+import { echoedMarkers } from './personal-markers';
 
 /*
  * Poison on police.encounters.v1, then valid encounters behind it. Each poison message is
  * dead-lettered with its reason (and nothing of the person's data in its headers or the
  * service's log); the valid encounters after it are decided within seconds, not after the
  * poison's retries. The referral service retries as in production (CONSUMER_RETRY_BASE_MS
- * 200). FUZZ_KAFKA_MESSAGES sets the poison count (default 300; `npm run test:fuzz`: 2,000),
+ * 200). fuzzSettings: FUZZ_KAFKA_MESSAGES sets the poison count (default 300; `npm run test:fuzz`: 2,000),
  * FUZZ_SEED replays a run (a failure prints its seed, and leaves the referral service's last
  * log lines in the temporary folder).
  */
-const POISON = Number(process.env.FUZZ_KAFKA_MESSAGES ?? 300);
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
+const POISON = fuzzSettings.kafkaMessages;
+const SEED = fuzzSettings.seed;
 const VALID = 20;
 /** Generous: the figure printed is what matters; before dead-lettering by cause it was 49-114 s. */
 const DECIDED_WITHIN_MS = 30_000;
