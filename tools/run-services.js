@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs the four services from dist/ as child processes, prefixes their log lines,
-// waits until each answers /health/ready, and on Ctrl-C (or SIGTERM) stops them all
-// gracefully. Used by `npm start`; the e2e suite has its own launcher in libs/testing.
-const { spawn } = require('child_process');
+// waits until each answers /health/ready, restarts one that exits (service-supervisor.js)
+// and on Ctrl-C (or SIGTERM) stops them all gracefully. Used by `npm start`; the e2e
+// suite has its own launcher in libs/testing.
 const path = require('path');
 const { serviceNodeArgs } = require('./service-node-args');
+const { superviseServices } = require('./service-supervisor');
 
 const root = path.resolve(__dirname, '..');
 const SERVICES = [
@@ -14,7 +15,6 @@ const SERVICES = [
   { name: 'notification', port: 3004 },
 ];
 const colours = [36, 35, 33, 32];
-const children = [];
 
 function prefixLines(name, colour, stream, target) {
   let buffer = '';
@@ -39,41 +39,29 @@ async function waitReady(port, deadline) {
   return false;
 }
 
+const supervisor = superviseServices(
+  SERVICES.map((s) => {
+    s.port = Number(process.env[`${s.name.toUpperCase().replace('-', '_')}_PORT`] || s.port);
+    return {
+      name: s.name,
+      command: process.execPath,
+      args: [...serviceNodeArgs(root), path.join(root, 'dist/services', s.name, 'src/main.js')],
+      env: { ...process.env, PORT: String(s.port) },
+    };
+  }),
+  { output: (name, stream, target) => prefixLines(name, colours[SERVICES.findIndex((s) => s.name === name)], stream, target) },
+);
+
 let stopping = false;
-function stopAll(code) {
+function stopAll() {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping services…');
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  }, 15000);
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => {
-    clearTimeout(timer);
-    process.exit(code);
-  });
+  supervisor.stop().then(() => process.exit(0));
 }
 
-process.on('SIGINT', () => stopAll(0));
-process.on('SIGTERM', () => stopAll(0));
-
-SERVICES.forEach((s, i) => {
-  const port = process.env[`${s.name.toUpperCase().replace('-', '_')}_PORT`] || s.port;
-  const child = spawn(process.execPath, [...serviceNodeArgs(root), path.join(root, 'dist/services', s.name, 'src/main.js')], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  s.port = Number(port);
-  prefixLines(s.name, colours[i], child.stdout, process.stdout);
-  prefixLines(s.name, colours[i], child.stderr, process.stderr);
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${s.name} exited (${signal ?? code}); stopping the others`);
-      stopAll(1);
-    }
-  });
-  children.push(child);
-});
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
 
 (async () => {
   const deadline = Date.now() + 90000;

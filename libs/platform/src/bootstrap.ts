@@ -11,6 +11,7 @@ import { Clock } from './clock/clock';
 import { ConfigError, type ServiceConfig } from './config/service-config';
 import { ConsumerRegistry } from './consumer-registry';
 import { checkServerMaintenance, ensureDatabase, runMigrations } from './database/database';
+import { retryTransient } from './errors/retry-transient';
 import { ClientErrorResponder, JSON_BODY_LIMIT_BYTES } from './http/client-errors';
 import { createValidationPipe } from './http/validation';
 import { EventConsumerServer, type Subscription } from './kafka/event-consumer.server';
@@ -47,7 +48,9 @@ export interface RunningService {
  */
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   const { config } = definition;
-  await ensureDatabase(config.DATABASE_URL);
+  // Start-up work rides out what is transient (PostgreSQL still starting, a deadlock) instead of exiting.
+  const retrying = { logger: new JsonLogger(definition.service, config.LOG_LEVEL), context: 'Bootstrap' };
+  await retryTransient('creating the database', () => ensureDatabase(config.DATABASE_URL), retrying);
   // The body parser is placed here, not by Nest at listen, so the client-error answer can follow it.
   const app = await NestFactory.create<NestExpressApplication>(definition.module, { bufferLogs: true, abortOnError: false, bodyParser: false });
   const logger = app.get(JsonLogger);
@@ -58,7 +61,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
 
   if (config.MIGRATE_ON_START === 'true') {
     const started = Date.now();
-    const applied = await runMigrations(app.get(DataSource));
+    const applied = await retryTransient('migrating the database', () => runMigrations(app.get(DataSource)), retrying);
     if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied, ms: Date.now() - started }, 'Bootstrap');
   }
   const maintenance = await checkServerMaintenance(app.get(DataSource)).catch(() => null);

@@ -30,6 +30,8 @@ export * from './http/internal-token.guard';
 export * from './jobs/job-connections';
 export * from './jobs/redis-loss-watch';
 export * from './errors/infrastructure-errors';
+export * from './errors/database-errors';
+export * from './errors/retry-transient';
 export * from './metrics/latency-window';
 export * from './batching/coalescing-queue';
 export * from './auth';

@@ -111,6 +111,27 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(dead.headers[HEADERS.eventType]).toBeUndefined(); // produced without headers by the test
   });
 
+  it.each([
+    ['data PostgreSQL cannot store (a NUL byte, SQLSTATE 22021)', 'fail-unstorable', /^QueryFailedError: SQLSTATE 22021 data exception/],
+    ['data that breaks a constraint (NOT NULL, SQLSTATE 23502)', 'fail-not-null', /^QueryFailedError: SQLSTATE 23502 integrity constraint violation \(table probe_effect, column referral_id/],
+  ])('dead-letters %s at once, by its SQLSTATE, with nothing of the data in the dead letter', async (_what, code, error) => {
+    const event = withdrawn(randomUUID(), code);
+    await produceJson(producer, TOPICS.referral, event.key, event);
+    const dead = await tap.waitForMessage((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === event.key, 'the refused event on the DLQ');
+    expect(dead.headers[HEADERS.dlqAttempts]).toBe('1');
+    expect(dead.headers[HEADERS.dlqReason]).toBe('database-refused');
+    expect(dead.headers[HEADERS.dlqError]).toMatch(error);
+    expect(JSON.stringify(dead.headers)).not.toContain('Alex');
+    expect(await effects(event.key)).toEqual([]);
+  });
+
+  it('retries a deadlock (SQLSTATE 40P01) and applies the event once', async () => {
+    const event = withdrawn(randomUUID(), 'fail-deadlock-once');
+    await produceJson(producer, TOPICS.referral, event.key, event);
+    await waitUntil(async () => (await effects(event.key)).length === 1, 'the event applied after the deadlock');
+    expect((await effects(event.key))[0].attempt).toBe(2);
+  });
+
   it('refuses to stage an event that breaks its contract, so nothing half-written commits', async () => {
     const outbox = service.app.get(Outbox);
     const dataSource = service.app.get(DataSource);
@@ -159,6 +180,23 @@ describe('platform plumbing against real Kafka and Postgres', () => {
     expect(rows.map((r) => r.event_id)).toEqual(burst.filter((_, i) => i !== 60).map((e) => e.eventId));
     // Groups of 50: 0-49, 50-59 (the clean run before it), 61-110, 111-119; one by one only for message 60.
     expect(service.consumer!.groupedCommits - groupedBefore).toBeGreaterThanOrEqual(4);
+  });
+
+  it('dead-letters a run of malformed messages with one request and one offset commit, not one each, and goes on', async () => {
+    const commitsBefore = service.consumer!.kafkaRequests.offsetCommits;
+    const poisonKeys: string[] = Array.from({ length: 40 }, () => randomUUID());
+    const next = withdrawn(randomUUID(), 'after-a-run-of-poison');
+    await producer.send({
+      topic: TOPICS.referral,
+      messages: [...poisonKeys.map((key) => ({ key, value: `{"truncated": "${key}"`, partition: 2 })), { key: next.key, value: JSON.stringify(next), partition: 2 }],
+    });
+    await waitUntil(async () => (await effects(next.key)).length === 1, 'the event after the poison applied');
+    await waitUntil(() => poisonKeys.every((key) => tap.messages.some((m) => m.topic === DEAD_LETTER_TOPICS.outcome && m.key === key)), 'every poison message dead-lettered');
+    const dead = tap.messages.filter((m) => m.topic === DEAD_LETTER_TOPICS.outcome && poisonKeys.includes(m.key!));
+    expect(dead.map((m) => m.key)).toEqual(poisonKeys);
+    expect(new Set(dead.map((m) => m.headers[HEADERS.dlqReason]))).toEqual(new Set(['contract-violation']));
+    // The poison arrives in one or a few fetches: a commit per run, not 40.
+    expect(service.consumer!.kafkaRequests.offsetCommits - commitsBefore).toBeLessThan(10);
   });
 
   it('applies the batches of several partitions in shared transactions, each partition in order; a bad message still costs only itself', async () => {

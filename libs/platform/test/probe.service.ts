@@ -10,6 +10,9 @@ import { batchPattern, EventBatchContext, EventContext, PermanentError, Platform
  *   fail-permanent      throws a PermanentError (dead-letter at once)
  *   fail-always         throws a transient error every time (retries, then dead-letter)
  *   fail-twice          throws transiently on attempts 1 and 2, then succeeds
+ *   fail-unstorable     writes a NUL byte, which PostgreSQL refuses (SQLSTATE 22021)
+ *   fail-not-null       writes a null into a NOT NULL column (SQLSTATE 23502)
+ *   fail-deadlock-once  PostgreSQL raises deadlock_detected (40P01) on attempt 1, then it succeeds
  * A batch handler takes runs without failing codes (rows marked via = 'batch'); a run with
  * one refuses, so it is taken event by event through the single handler (via = 'single').
  */
@@ -31,6 +34,11 @@ class ProbeConsumer {
     if (code === 'fail-permanent') throw new PermanentError('the probe refuses this event');
     if (code === 'fail-always') throw new Error('transient failure that never clears');
     if (code === 'fail-twice' && ctx.attempt <= 2) throw new Error(`transient failure on attempt ${ctx.attempt}`);
+    if (code === 'fail-deadlock-once' && ctx.attempt === 1) await ctx.manager.query(`DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = 'deadlock_detected'; END $$`);
+    if (code === 'fail-unstorable' || code === 'fail-not-null') {
+      const referralId = code === 'fail-unstorable' ? `Alex Smith\u0000${event.key}` : null;
+      await ctx.manager.query('INSERT INTO probe_effect (event_id, referral_id, attempt) VALUES ($1, $2, $3)', [event.eventId, referralId, ctx.attempt]);
+    }
     await ctx.manager.query('INSERT INTO probe_effect (event_id, referral_id, attempt) VALUES ($1, $2, $3)', [event.eventId, event.key, ctx.attempt]);
   }
 

@@ -1,3 +1,5 @@
+import { errorChain } from './error-chain';
+
 /**
  * Telling "a dependency is unavailable" (Postgres restarting, Redis or the Kafka broker
  * gone) from "this message cannot be handled". The first is no fault of the message:
@@ -71,29 +73,16 @@ interface ErrorShape {
   type?: unknown;
   port?: unknown;
   address?: unknown;
-  cause?: unknown;
-  driverError?: unknown;
-  originalError?: unknown;
-  errors?: unknown;
 }
 
 /**
- * The outage behind `error`, or null when it is an ordinary failure. Follows the causes
- * that TypeORM (driverError), kafkajs (cause, originalError), Node (AggregateError.errors)
- * and plain `Error.cause` chains wrap around the original error.
+ * The outage behind `error`, or null when it is an ordinary failure. Looks through the
+ * errors wrapped around the original one (errorChain).
  */
 export function infrastructureOutage(error: unknown): InfrastructureOutage | null {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [error];
-  while (queue.length > 0) {
-    const current = queue.shift();
-    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
-    seen.add(current);
-    const outage = classifyOne(current as ErrorShape);
+  for (const e of errorChain(error)) {
+    const outage = classifyOne(e as ErrorShape);
     if (outage) return outage;
-    const e = current as ErrorShape;
-    queue.push(e.cause, e.driverError, e.originalError);
-    if (Array.isArray(e.errors)) queue.push(...e.errors);
   }
   return null;
 }

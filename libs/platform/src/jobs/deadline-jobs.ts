@@ -49,6 +49,9 @@ export async function cancel(queue: Queue, jobId: string): Promise<boolean> {
   return false;
 }
 
+/** Delayed jobs read at a time when a clock move promotes them: memory stays flat however many wait. */
+const PROMOTE_PAGE = 500;
+
 /**
  * With a controllable clock, a jump forward must fire the jobs it made due: Redis
  * counts real milliseconds, so promote every delayed job whose dueAt has passed.
@@ -56,12 +59,28 @@ export async function cancel(queue: Queue, jobId: string): Promise<boolean> {
 export function promoteDueJobsWhenClockMoves(clock: Clock, queues: Queue[]): () => void {
   if (!(clock instanceof ControllableClock)) return () => undefined;
   return clock.onMoved(async (now) => {
-    for (const queue of queues) {
-      const delayed = await queue.getDelayed(0, -1);
-      for (const job of delayed) {
-        const dueAt = Date.parse((job.data as DeadlineJobData)?.dueAt ?? '');
-        if (!Number.isNaN(dueAt) && dueAt <= now.getTime()) await job.promote().catch(() => undefined);
-      }
-    }
+    for (const queue of queues) await promoteDueJobs(queue, now.getTime());
   });
+}
+
+/**
+ * Promotes the delayed jobs of `queue` whose dueAt is at or before `nowMs`, a page at a
+ * time (a backlog of delayed jobs read at once ran a service out of heap). Promoted jobs
+ * leave the delayed set, so the next page starts after those left behind. Returns how many.
+ */
+export async function promoteDueJobs(queue: Queue, nowMs: number): Promise<number> {
+  let promoted = 0;
+  for (let start = 0; ; ) {
+    const page = await queue.getDelayed(start, start + PROMOTE_PAGE - 1);
+    const due = page.filter((job) => {
+      const dueAt = Date.parse((job?.data as DeadlineJobData)?.dueAt ?? '');
+      return !Number.isNaN(dueAt) && dueAt <= nowMs;
+    });
+    // Sent together: one pipelined round trip per page instead of one per job.
+    const results = await Promise.all(due.map((job) => job.promote().then(() => true, () => false)));
+    const promotedNow = results.filter(Boolean).length;
+    promoted += promotedNow;
+    if (page.length < PROMOTE_PAGE) return promoted;
+    start += page.length - promotedNow;
+  }
 }

@@ -1,16 +1,18 @@
 import type { LoggerService } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
+import { isUtf8 } from 'node:buffer';
+import { ContractViolation, HEADERS, parseEnvelope, parseJson, type EventEnvelope } from '@ddp/contracts';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock/clock';
-import { describeError, isPermanentError } from '../errors/errors';
+import { describeError, describeErrorSafely, isPermanentError } from '../errors/errors';
 import { infrastructureOutage, isInfrastructureOutage, type InfrastructureOutage } from '../errors/infrastructure-errors';
 import { transactionWith } from '../database/transaction-with';
 import { RequestContext } from '../logging/request-context';
 import { LatencyWindow } from '../metrics/latency-window';
 import type { Outbox } from '../outbox/outbox';
+import { deadLetterOf, deadLetterReason, type Failure } from './dead-letters';
 import { batchPattern, EventBatchContext, EventContext } from './event-context';
 import { OffsetCommits } from './offset-commits';
 
@@ -487,8 +489,20 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const { subscription, topic, partition, messages, lease } = run;
     while (run.next < messages.length) {
       if (!lease.isActive()) return;
-      let chunk = messages.slice(run.next, run.next + this.groupSize);
       const startedAt = Date.now();
+      // A run of messages that do not decode costs one dead-letter request and one commit, not one each.
+      const poison = this.undecodableRun(subscription, messages, run.next);
+      if (poison.length > 0) {
+        this.recordWaits(run, run.next + poison.length, startedAt);
+        await this.deadLetter(subscription, topic, partition, poison, lease);
+        poison.forEach(() => this.count('dead-lettered'));
+        run.resolveOffset(poison[poison.length - 1].message.offset);
+        await run.offsets.commitNow();
+        await lease.heartbeat();
+        run.next += poison.length;
+        continue;
+      }
+      let chunk = messages.slice(run.next, run.next + this.groupSize);
       this.recordWaits(run, run.next + chunk.length, startedAt);
       let grouped = false;
       // A lone clean message goes the group way too: a service's batch handler takes it in a
@@ -519,6 +533,25 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       run.next += chunk.length;
       this.applyTimes.add(Date.now() - startedAt);
     }
+  }
+
+  /**
+   * The consecutive messages from `from` on (at most groupSize) that do not decode, each
+   * with its contract violation. A message whose key is parked is not one of them: it is parked.
+   */
+  private undecodableRun(subscription: Subscription, messages: KafkaMessage[], from: number): Failure[] {
+    const failures: Failure[] = [];
+    for (let i = from; i < messages.length && failures.length < this.groupSize; i++) {
+      const message = messages[i];
+      if (this.isClean(subscription, message) || this.decoded.get(message) !== null) break;
+      try {
+        this.decode(subscription, message);
+        break; // decodes after all (cannot happen: decoding is deterministic); processed the usual way
+      } catch (error) {
+        failures.push({ message, error, attempts: 1, reason: 'contract-violation' });
+      }
+    }
+    return failures;
   }
 
   /** From each message's Kafka timestamp to `startedAt`, once per message (up to index `upTo`). */
@@ -605,7 +638,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     } catch (error) {
       const outage = isPermanentError(error) ? null : infrastructureOutage(error);
       if (outage) return outage;
-      this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: entries.length, error: describeError(error) }, 'EventConsumer');
+      this.options.logger.debug?.({ msg: 'group transaction failed; processing its messages one by one', size: entries.length, error: describeErrorSafely(error) }, 'EventConsumer');
       return 'fallback';
     }
     outcomes.forEach((o) => this.count(o));
@@ -668,7 +701,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     try {
       envelope = this.decoded.get(message) ?? this.decode(subscription, message);
     } catch (error) {
-      return this.count(await this.deadLetter(subscription, topic, partition, message, error, 1, 'contract-violation', lease));
+      return this.count(await this.deadLetter(subscription, topic, partition, [{ message, error, attempts: 1, reason: 'contract-violation' }], lease));
     }
 
     const handler = this.getHandlerByPattern(envelope.eventType);
@@ -698,10 +731,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           }
           outageWaits = 0;
           if (permanent || attempt >= this.options.maxAttempts) {
-            return this.count(await this.deadLetter(subscription, topic, partition, message, error, attempt, permanent ? 'rejected' : 'retries-exhausted', lease));
+            return this.count(await this.deadLetter(subscription, topic, partition, [{ message, error, attempts: attempt, reason: deadLetterReason(error, permanent) }], lease));
           }
           const delay = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), 5000);
-          this.options.logger.warn?.({ msg: 'event handling failed; retrying', attempt, delayMs: delay, error: describeError(error) }, 'EventConsumer');
+          this.options.logger.warn?.({ msg: 'event handling failed; retrying', attempt, delayMs: delay, error: describeErrorSafely(error) }, 'EventConsumer');
           await new Promise((resolve) => setTimeout(resolve, delay));
           attempt++;
         }
@@ -749,7 +782,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private decode(subscription: Subscription, message: KafkaMessage): EventEnvelope {
-    const json = parseJson(message.value, subscription.raw ? `message on ${subscription.topic}` : 'event envelope');
+    const subject = subscription.raw ? `message on ${subscription.topic}` : 'event envelope';
+    // Read as UTF-8 regardless, bytes that are not would become U+FFFD and the message be taken altered.
+    if (message.value && !isUtf8(message.value)) throw new ContractViolation(subject, [{ path: '(root)', rule: 'isUtf8', message: 'message is not UTF-8 text' }]);
+    const json = parseJson(message.value, subject);
     if (!subscription.raw) return parseEnvelope(json);
     const data = subscription.raw.parse(json);
     const id = subscription.raw.idOf(data);
@@ -769,38 +805,36 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     };
   }
 
-  private async deadLetter(subscription: Subscription, topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number, reason: string, lease: Lease): Promise<Outcome> {
-    const key = message.key?.toString() ?? null;
-    const headers: IHeaders = {
-      ...(message.headers ?? {}),
-      [HEADERS.dlqReason]: reason,
-      [HEADERS.dlqError]: describeError(error).slice(0, 2000),
-      [HEADERS.dlqAttempts]: String(attempts),
-      [HEADERS.dlqConsumer]: this.options.groupId,
-      [HEADERS.dlqOriginalTopic]: topic,
-      [HEADERS.dlqOriginalPartition]: String(partition),
-      [HEADERS.dlqOriginalOffset]: message.offset,
-      [HEADERS.dlqFailedAt]: this.options.clock.now().toISOString(),
-    };
+  /**
+   * Sends the dead letters of `failures` (one partition's, in order) in one request, then
+   * parks their keys where the subscription holds back a dead-lettered key's later events.
+   */
+  private async deadLetter(subscription: Subscription, topic: string, partition: number, failures: Failure[], lease: Lease): Promise<Outcome> {
+    const from = { consumer: this.options.groupId, topic, partition, failedAt: this.options.clock.now() };
     // Sent straight to Kafka, not via the outbox: the database may be what failed.
     await this.untilAvailable(lease, () =>
-      this.options.producer.send({
-        topic: this.options.deadLetterTopic,
-        acks: -1,
-        messages: [{ key, value: message.value, headers }],
-      }),
+      this.options.producer.send({ topic: this.options.deadLetterTopic, acks: -1, messages: failures.map((f) => deadLetterOf(f, from)) }),
     );
-    this.options.logger.error({ msg: 'message dead-lettered', reason, attempts, topic, partition, offset: message.offset, error: describeError(error) }, 'EventConsumer');
-    if ((subscription.parkOnDeadLetter ?? !subscription.raw) && key) {
-      await this.untilAvailable(lease, () =>
-        this.options.dataSource.query(
-          'INSERT INTO parked_key (consumer, message_key, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-          [this.options.groupId, key, `${reason}: ${describeError(error)}`.slice(0, 1000)],
-        ),
-      );
-      this.parkedKeys.add(key);
+    for (const { message, error, attempts, reason } of failures) {
+      this.options.logger.error({ msg: 'message dead-lettered', reason, attempts, topic, partition, offset: message.offset, error: describeErrorSafely(error) }, 'EventConsumer');
+      const key = message.key?.toString() ?? null;
+      if ((subscription.parkOnDeadLetter ?? !subscription.raw) && key) await this.parkKey(key, `${reason}: ${describeErrorSafely(error)}`, topic, partition, message, lease);
     }
     return 'dead-lettered';
+  }
+
+  private async parkKey(key: string, why: string, topic: string, partition: number, message: KafkaMessage, lease: Lease): Promise<void> {
+    try {
+      await this.untilAvailable(lease, () =>
+        this.options.dataSource.query('INSERT INTO parked_key (consumer, message_key, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [this.options.groupId, key, why.slice(0, 1000)]),
+      );
+      this.parkedKeys.add(key);
+    } catch (parkError) {
+      // A key the database cannot store (a NUL byte) would fail the same way on every
+      // redelivery and stall the partition: its later messages are not held back instead.
+      if (!isPermanentError(parkError)) throw parkError;
+      this.options.logger.warn?.({ msg: 'dead-lettered message key cannot be parked; later messages with it are not held back', topic, partition, offset: message.offset, error: describeErrorSafely(parkError) }, 'EventConsumer');
+    }
   }
 
   private async park(key: string, topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {

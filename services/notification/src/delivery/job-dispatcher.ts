@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, JsonLogger, SERVICE_CONFIG, afterCommit, cancel, scheduleManyAt, transactionWith, type WritesAtCommit } from '@ddp/platform';
+import { Clock, JsonLogger, SERVICE_CONFIG, afterCommit, cancel, retryTransient, scheduleManyAt, transactionWith, type WritesAtCommit } from '@ddp/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationConfig } from '../notification.config';
 import { CHANNELS } from '../templates/catalogue';
@@ -10,6 +10,8 @@ const PENDING_STATUSES = ['scheduled', 'queued', 'held-quiet-hours'];
 const PENDING_STATUSES_SQL = `(${PENDING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 /** Rows one pass takes; another pass follows at once only when it took this many. */
 const SYNC_BATCH = 100;
+/** Rows one statement of markPendingForSync walks through. */
+const MARK_PAGE = 1000;
 
 interface SyncRow {
   id: string;
@@ -60,10 +62,32 @@ export class JobDispatcher {
     return marked;
   }
 
+  /**
+   * Marks every pending row for sync, walking the table a page at a time in id order: one
+   * statement over a large backlog held all its rows' locks at once and deadlocked with
+   * deliveries settling theirs. A page is a plain primary-key range (cheap whatever the
+   * statistics say); only its pending rows are locked and marked. A page that fails
+   * transiently (a deadlock all the same) is tried again.
+   */
   private async markPendingForSync(): Promise<number> {
-    // TypeORM answers an UPDATE on Postgres with [rows, affected].
-    const result: unknown = await this.dataSource.query(`UPDATE notification SET needs_sync = true WHERE status IN ${PENDING_STATUSES_SQL} AND NOT needs_sync`);
-    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+    let marked = 0;
+    for (let after = ''; ; ) {
+      const [page]: Array<{ scanned: number; marked: number; last: string | null }> = await retryTransient(
+        'marking pending notifications for a job sync',
+        () =>
+          this.dataSource.query(
+            `WITH page AS (SELECT id FROM notification WHERE id > $1 ORDER BY id LIMIT ${MARK_PAGE}),
+                  marked AS (UPDATE notification n SET needs_sync = true FROM page
+                              WHERE n.id = page.id AND n.status IN ${PENDING_STATUSES_SQL} AND NOT n.needs_sync RETURNING 1)
+             SELECT (SELECT count(*) FROM page)::int AS scanned, (SELECT count(*) FROM marked)::int AS marked, (SELECT max(id) FROM page) AS last`,
+            [after],
+          ),
+        { logger: this.logger, context: 'JobDispatcher' },
+      );
+      marked += page.marked;
+      if (page.scanned < MARK_PAGE || page.last === null) return marked;
+      after = page.last;
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { addDays, inForceAt, ukLocalDate } from '@ddp/domain';
-import { Clock, JsonLogger, RedisLossWatch, SERVICE_CONFIG } from '@ddp/platform';
+import { Clock, JsonLogger, RedisLossWatch, SERVICE_CONFIG, retryTransient } from '@ddp/platform';
 import { DataSource } from 'typeorm';
 import { AppointmentEntity } from '../appointments/appointment.entity';
 import type { ProviderSchedulingConfig } from '../provider-scheduling.config';
@@ -31,8 +31,9 @@ export class SchedulingBootstrap implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.materialiseSlots();
-    await this.ensureJobs();
+    const retrying = { logger: this.logger, context: 'SchedulingBootstrap' };
+    await retryTransient('materialising assessment slots', () => this.materialiseSlots(), retrying);
+    await retryTransient('restoring the jobs of open appointments', () => this.ensureJobs(), retrying);
     await this.jobs.start();
   }
 
