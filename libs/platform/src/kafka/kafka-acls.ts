@@ -38,7 +38,7 @@ export const SERVICE_TOPICS: Record<ProducerName, string> = {
 export const SERVICE_CONSUMERS: Record<ProducerName, { groupId: string; deadLetterTopic: string; topics: string[] }> = {
   referral: { groupId: 'referral-service', deadLetterTopic: DEAD_LETTER_TOPICS.referral, topics: [TOPICS.policeEncounters, TOPICS.scheduling, TOPICS.outcome] },
   'provider-scheduling': { groupId: 'provider-scheduling-service', deadLetterTopic: DEAD_LETTER_TOPICS.providerScheduling, topics: [TOPICS.referral, TOPICS.outcome] },
-  outcome: { groupId: 'outcome-service', deadLetterTopic: DEAD_LETTER_TOPICS.outcome, topics: [TOPICS.referral, TOPICS.scheduling] },
+  outcome: { groupId: 'outcome-service', deadLetterTopic: DEAD_LETTER_TOPICS.outcome, topics: [TOPICS.referral, TOPICS.scheduling, TOPICS.notification] },
   notification: { groupId: 'notification-service', deadLetterTopic: DEAD_LETTER_TOPICS.notification, topics: [TOPICS.referral, TOPICS.scheduling, TOPICS.outcome] },
 };
 
