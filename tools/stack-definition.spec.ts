@@ -117,9 +117,33 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('has Postgres, Redis, the local outbox, Keycloak and nothing else beside Kafka and the services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['kafka', 'keycloak', 'notification', 'outbox', 'outcome', 'postgres', 'provider-scheduling', 'redis', 'referral']);
+  it('has Postgres, Redis, the local outbox, Keycloak and nothing else beside Kafka and the services (and, in its own profile, the secured broker)', () => {
+    const byDefault = Object.keys(compose.services).filter((name) => !compose.services[name].profiles);
+    expect(byDefault.sort()).toEqual(['kafka', 'keycloak', 'notification', 'outbox', 'outcome', 'postgres', 'provider-scheduling', 'redis', 'referral']);
     // Topics are created by the services at boot (ensureTopics), as tools/create-topics does here.
     expect(Object.keys(TOPIC_PARTITIONS).length).toBeGreaterThan(5);
+  });
+});
+
+describe('docker-compose.yml describes the secured broker (profile "secure")', () => {
+  const secured = ['kafka-secure-users', 'kafka-secure-init', 'kafka-secure', 'kafka-secure-acls'];
+
+  it('keeps it out of the default stack: every service of it is in the secure profile, and none of the four services uses it yet', () => {
+    for (const name of secured) expect(compose.services[name].profiles).toEqual(['secure']);
+    for (const name of Object.keys(SERVICES)) expect(JSON.stringify(compose.services[name])).not.toContain('kafka-secure');
+  });
+
+  it('runs the same Kafka version from the project\'s secured properties, users before format, ACLs once it is up', () => {
+    expect(compose.services['kafka-secure'].image).toBe(compose.services.kafka.image);
+    expect(compose.services['kafka-secure-init'].volumes).toContain('./infra/kafka/server-sasl-ssl.properties:/template/server-sasl-ssl.properties:ro');
+    expect(compose.services['kafka-secure-init'].depends_on).toEqual({ 'kafka-secure-users': { condition: 'service_completed_successfully' } });
+    expect(compose.services['kafka-secure'].depends_on).toEqual({ 'kafka-secure-init': { condition: 'service_completed_successfully' } });
+    expect(compose.services['kafka-secure-acls'].command).toEqual(['node', 'dist/tools/kafka-security.js', 'apply', 'kafka-secure:9094', '/credentials', '/tls/ca.pem']);
+  });
+
+  it('names no password: they are generated into a volume', () => {
+    const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+    const block = text.slice(text.indexOf('  kafka-secure-users:'), text.indexOf('\n  postgres:'));
+    expect(block).not.toMatch(/PASSWORD|password=/i);
   });
 });

@@ -12,6 +12,8 @@ export * from './database/platform-tables.migration';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './kafka/kafka-client';
+export * from './kafka/kafka-acls';
+export * from './kafka/apply-acls';
 export * from './kafka/topics';
 export * from './kafka/event-context';
 export * from './kafka/event-consumer.server';

@@ -12,7 +12,7 @@ import { ConsumerRegistry } from './consumer-registry';
 import { dataSourceOptions } from './database/database';
 import { HealthController } from './health/health.controller';
 import { HEALTH_CHECKS, HealthService, type HealthCheck } from './health/health.service';
-import { createKafka, createProducer } from './kafka/kafka-client';
+import { createKafka, createProducer, kafkaSecurity } from './kafka/kafka-client';
 import { JsonLogger } from './logging/json-logger';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -64,7 +64,7 @@ export class PlatformModule {
         { provide: SERVICE_NAME, useValue: service },
         { provide: Clock, useValue: clock },
         { provide: JsonLogger, useValue: logger },
-        { provide: KAFKA, useFactory: () => createKafka(config.KAFKA_BROKERS, `${service}-service`, logger) },
+        { provide: KAFKA, useFactory: () => createKafka(config.KAFKA_BROKERS, `${service}-service`, logger, kafkaSecurity(config)) },
         {
           provide: KAFKA_PRODUCER,
           inject: [KAFKA],

@@ -13,3 +13,4 @@ export * from './fault-lab';
 export * from './redis-data';
 export * from './private-redis';
 export * from './keycloak';
+export * from './secured-kafka';

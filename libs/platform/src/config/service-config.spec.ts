@@ -51,3 +51,31 @@ describe('DATABASE_* settings', () => {
     expect(loadConfig(ServiceConfig, { DATABASE_URL: 'postgres://a@b:1/c', DATABASE_PASSWORD: 'x' }, defaults).DATABASE_URL).toBe('postgres://a@b:1/c');
   });
 });
+
+describe('KAFKA_SECURITY_PROTOCOL and the SASL/TLS settings', () => {
+  const defaults = { PORT: 3001, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ddp_referral' };
+  const secured = { KAFKA_SECURITY_PROTOCOL: 'sasl_ssl', KAFKA_SASL_USERNAME: 'referral', KAFKA_SASL_PASSWORD: 'from-a-secret', KAFKA_SSL_CA_FILE: __filename };
+
+  it('is plaintext by default, with no login', () => {
+    const config = loadConfig(ServiceConfig, {}, defaults);
+    expect(config.KAFKA_SECURITY_PROTOCOL).toBe('plaintext');
+    expect([config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD]).toEqual([undefined, undefined]);
+  });
+
+  it('takes a principal, its password and a CA file', () => {
+    expect(loadConfig(ServiceConfig, secured, defaults)).toMatchObject({ ...secured, KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+  });
+
+  it('has no default for the principal or its password: refuses to start naming each, without echoing a secret', () => {
+    const attempt = () => loadConfig(ServiceConfig, { KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' }, defaults);
+    expect(attempt).toThrow(/KAFKA_SASL_USERNAME \(missing\): KAFKA_SASL_USERNAME is required with KAFKA_SECURITY_PROTOCOL=sasl_ssl/);
+    expect(attempt).toThrow(/KAFKA_SASL_PASSWORD \(missing\): KAFKA_SASL_PASSWORD is required with KAFKA_SECURITY_PROTOCOL=sasl_ssl/);
+  });
+
+  it('refuses an unknown protocol or mechanism, and a CA file that cannot be read', () => {
+    const attempt = () => loadConfig(ServiceConfig, { ...secured, KAFKA_SECURITY_PROTOCOL: 'ssl', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SSL_CA_FILE: '/nowhere/ca.pem' }, defaults);
+    expect(attempt).toThrow(/KAFKA_SECURITY_PROTOCOL \(got "ssl"\)/);
+    expect(attempt).toThrow(/KAFKA_SASL_MECHANISM \(got "plain"\)/);
+    expect(attempt).toThrow(/KAFKA_SSL_CA_FILE \(got "\/nowhere\/ca.pem"\): KAFKA_SSL_CA_FILE must name a readable file/);
+  });
+});

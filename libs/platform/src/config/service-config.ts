@@ -1,7 +1,8 @@
 // Implicit conversion reads design-time types: the metadata polyfill must be loaded.
 import 'reflect-metadata';
 import { plainToInstance, Transform, type ClassConstructor } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateIf } from 'class-validator';
+import { IsReadableFile } from './readable-file';
 import { databaseUrlFromParts } from './database-url';
 
 /**
@@ -21,6 +22,26 @@ export class ServiceConfig {
 
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
+
+  /**
+   * `sasl_ssl`: TLS to the brokers and a SCRAM login as this service's principal (its ACLs:
+   * libs/platform/src/kafka/kafka-acls.ts). `plaintext` is the local development broker's.
+   */
+  @IsIn(['plaintext', 'sasl_ssl']) KAFKA_SECURITY_PROTOCOL: 'plaintext' | 'sasl_ssl' = 'plaintext';
+
+  @IsIn(['scram-sha-512']) KAFKA_SASL_MECHANISM = 'scram-sha-512' as const;
+
+  /** No defaults: a service on a secured broker names its principal and its secret. */
+  @ValidateIf((c: ServiceConfig) => c.KAFKA_SECURITY_PROTOCOL === 'sasl_ssl')
+  @IsString() @IsNotEmpty({ message: 'KAFKA_SASL_USERNAME is required with KAFKA_SECURITY_PROTOCOL=sasl_ssl' })
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((c: ServiceConfig) => c.KAFKA_SECURITY_PROTOCOL === 'sasl_ssl')
+  @IsString() @IsNotEmpty({ message: 'KAFKA_SASL_PASSWORD is required with KAFKA_SECURITY_PROTOCOL=sasl_ssl' })
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** PEM file of the CA that signed the brokers' certificates (a local CA); else the system's CAs. */
+  @IsOptional() @IsReadableFile() KAFKA_SSL_CA_FILE?: string;
 
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://host:port[/db]' })
   REDIS_URL = 'redis://127.0.0.1:6379';

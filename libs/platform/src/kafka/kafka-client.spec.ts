@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Producer } from 'kafkajs';
-import { isProducerSessionLost, SelfHealingProducer } from './kafka-client';
+import { isProducerSessionLost, kafkaSecurity, SelfHealingProducer } from './kafka-client';
 
 /** The error kafkajs raises when the broker lost the idempotent producer's state (e.g. after a restart). */
 const sequenceLost = () =>
@@ -59,5 +60,16 @@ describe('SelfHealingProducer', () => {
   it('recognises a lost session under kafkajs retry wrappers', () => {
     expect(isProducerSessionLost(new KafkaJSNumberOfRetriesExceeded(sequenceLost(), { retryCount: 5, retryTime: 100 }))).toBe(true);
     expect(isProducerSessionLost(new KafkaJSProtocolError({ type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false, message: 'x' } as never))).toBe(false);
+  });
+});
+
+describe('kafkaSecurity', () => {
+  it('adds nothing for the plaintext broker', () => {
+    expect(kafkaSecurity({ KAFKA_SECURITY_PROTOCOL: 'plaintext', KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toEqual({});
+  });
+
+  it('logs in with SCRAM over TLS, trusting the given CA', () => {
+    const settings = kafkaSecurity({ KAFKA_SECURITY_PROTOCOL: 'sasl_ssl', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'outcome', KAFKA_SASL_PASSWORD: 'pw', KAFKA_SSL_CA_FILE: __filename });
+    expect(settings).toEqual({ ssl: { ca: [readFileSync(__filename, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: 'outcome', password: 'pw' } });
   });
 });

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
 import type { LoggerService } from '@nestjs/common';
+import type { ServiceConfig } from '../config/service-config';
 import { fixKafkajsIdleLoop } from './kafkajs-idle-loop-fix';
 
 fixKafkajsIdleLoop();
@@ -25,6 +27,17 @@ export function createKafka(brokers: string, clientId: string, logger?: LoggerSe
     },
     ...extra,
   });
+}
+
+export type KafkaSecuritySettings = Pick<ServiceConfig, 'KAFKA_SECURITY_PROTOCOL' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD' | 'KAFKA_SSL_CA_FILE'>;
+
+/** The TLS and SASL part of a client's settings (createKafka's `extra`), from validated configuration. */
+export function kafkaSecurity(config: KafkaSecuritySettings): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  if (config.KAFKA_SECURITY_PROTOCOL !== 'sasl_ssl') return {};
+  return {
+    ssl: config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')] } : true,
+    sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME!, password: config.KAFKA_SASL_PASSWORD! },
+  };
 }
 
 /**
