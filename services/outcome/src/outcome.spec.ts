@@ -30,7 +30,7 @@ describe('the race rule (insideWindow)', () => {
 describe('scheme figure rates', () => {
   it('derives the rates over the cohort (referrals - withdrawals)', () => {
     expect(ratesOf(counts({ referrals: 10, withdrawals: 2, completions: 4, assessmentsCompleted: 7, assessmentsWithinDeadline: 6, summonsRequests: 2, summonsWithdrawn: 1, noFurtherDiversions: 1, declines: 5 }))).toEqual({
-      cohort: 8, completionRate: 0.5, engagementRate: 0.875, assessmentWithinDeadlineRate: 0.75, shareNotSentToCourt: 0.875, noFurtherDiversionRate: 0.125, declineShare: 0.3333, refusalShare: null, signpostedShare: 0,
+      cohort: 8, completionRate: 0.5, engagementRate: 0.875, assessmentWithinDeadlineRate: 0.75, shareNotSentToCourt: 0.875, noFurtherDiversionRate: 0.125, declineShare: 0.3333, refusalShare: 0, signpostedShare: 0,
     });
   });
 
