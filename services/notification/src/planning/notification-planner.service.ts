@@ -82,6 +82,8 @@ export class NotificationPlanner {
           [referralId],
         );
         youth.add(referralId);
+        // Scheduling's events come on another topic and may have been planned first: copy what the person was already sent or is due.
+        await this.copyPersonNoticesToGuardian(manager, referralId, now);
       }
       for (const cancellation of result.cancel) await this.cancel(manager, cancellation, now);
       // Events of a withdrawn or finished referral can still arrive from another topic: the person hears nothing more.
@@ -95,6 +97,24 @@ export class NotificationPlanner {
     }
     await this.insert(manager, planned, preferences, now);
     if (changed) this.dispatcher.wakeAfterCommit(manager);
+  }
+
+  /**
+   * The guardian's copies of a young person's notices planned before this service knew the
+   * referral was a young person's (its appointments' events can overtake ReferralCreated):
+   * each notice not cancelled, except reminders whose time has passed, due now or when it was.
+   */
+  private async copyPersonNoticesToGuardian(manager: EntityManager, referralId: string, now: Date): Promise<void> {
+    await manager.query(
+      `INSERT INTO notification (id, referral_id, template, channel, recipient_role, recipient_key, category, appointment_id, reminder_offset,
+                                 status, due_at, attempts, context, source_event_id, source_event_type, correlation_id, needs_sync, created_at, updated_at)
+       SELECT regexp_replace(id, ':person$', ':guardian'), referral_id, template, channel, 'guardian', recipient_key, category, appointment_id, reminder_offset,
+              CASE WHEN due_at > $2 THEN 'scheduled' ELSE 'queued' END, GREATEST(due_at, $2), 0, context, source_event_id, source_event_type, correlation_id, true, $2, $2
+         FROM notification
+        WHERE referral_id = $1 AND recipient_role = 'person' AND status <> 'cancelled' AND (category <> 'reminder' OR due_at > $2)
+       ON CONFLICT (id) DO NOTHING`,
+      [referralId, now],
+    );
   }
 
   /** New notice rows in one statement (ON CONFLICT DO NOTHING: a redelivered or re-emitted event adds nothing). */
