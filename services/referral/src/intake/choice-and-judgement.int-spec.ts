@@ -40,13 +40,17 @@ describe('referral intake: choice, judgement, offences and guardians (real Postg
     });
     await sleep(300);
     expect(tap.messages.filter((m) => m.key === res.body.referralId).map((m) => (m.value as { eventType: string }).eventType)).toEqual(['DiversionRefused']);
-    expect(await queryDatabase(db, 'SELECT decision, status FROM referral WHERE id = $1', [res.body.referralId])).toEqual([{ decision: 'refused', status: 'refused' }]);
+    expect(await queryDatabase(db, "SELECT decision, status, indicators->'offerAccepted' AS accepted FROM referral WHERE id = $1", [res.body.referralId])).toEqual([
+      { decision: 'refused', status: 'refused', accepted: false },
+    ]);
     expect(await queryDatabase(db, 'SELECT 1 FROM referral_person WHERE referral_id = $1', [res.body.referralId])).toEqual([]);
   });
 
   it('refers when the person accepted the offer', async () => {
     const encounter = anEncounter({ occurredAt: recently(), area: 'reading', offer: { accepted: true } });
-    expect((await post(encounter)).body.decision).toBe('referred');
+    const res = await post(encounter);
+    expect(res.body.decision).toBe('referred');
+    expect(await queryDatabase(db, "SELECT indicators->'offerAccepted' AS accepted FROM referral WHERE id = $1", [res.body.referralId])).toEqual([{ accepted: true }]);
   });
 
   it("diverts a drug with no threshold on the officer's judgement of a small, personal quantity, and says so in ReferralCreated", async () => {

@@ -254,7 +254,11 @@ function referralRow(d: Draft, now: Date): unknown[] {
     answer.referralId, encounter.encounterId, answer.shortRef, encounter.person.personRef, answer.decision, answer.decision, now,
     JSON.stringify(decision.reasons), decision.scheme?.id ?? null, decision.schemeConsidered?.id ?? null, provider?.id ?? null,
     encounter.area, decision.ageBand ?? null, JSON.stringify(offenceRecord(encounter)),
-    JSON.stringify({ suspectedSupply: encounter.indicators.suspectedSupply, linkedToSubstanceMisuse: encounter.indicators.linkedToSubstanceMisuse ?? null }),
+    JSON.stringify({
+      suspectedSupply: encounter.indicators.suspectedSupply, linkedToSubstanceMisuse: encounter.indicators.linkedToSubstanceMisuse ?? null,
+      // Diversion offered on the street and the person's answer (null: not recorded).
+      offerAccepted: encounter.offer?.accepted ?? null,
+    }),
     d.encounterAt, decision.localDate, decision.assessmentDeadline ?? null, encounter.officer.collarNumber,
     encounter.bwvReference ?? null, JSON.stringify(answer), JSON.stringify(decision.provenance), d.meta.correlationId, now, encounterDigest(encounter),
   ];
