@@ -29,4 +29,5 @@ export {
   HOME_OFFICE_COUNTING_RULES,
   QUOTE,
   parseSeedQuote,
+  type SeedFile,
 } from './config';

@@ -11,7 +11,7 @@ import { YOUTH_OFFENDING_TEAMS } from './youth-offending-teams';
 
 export { AREAS, COURT_RESULTS, CRIME_OUTCOMES, OFFENCE_TYPES, PROVIDERS, SCHEMES, SMALL_QUANTITY_THRESHOLDS, WITHDRAWAL_REASONS, YOUTH_OFFENDING_TEAMS };
 export { ADMISSIBLE_OFFENCES } from './admissible-offences';
-export { HOME_OFFICE_COUNTING_RULES, SEED, QUOTE, parseSeedQuote } from './sources';
+export { HOME_OFFICE_COUNTING_RULES, SEED, QUOTE, parseSeedQuote, type SeedFile } from './sources';
 
 /** The configuration the decision functions use unless given another. */
 export const defaultRuleSet: RuleSet = {
