@@ -181,7 +181,7 @@ describe('configuration tables: facts from the seeds', () => {
 
   it("labels every weekly capacity but Druglink's as a configuration default (seed 004: \"up to 100 per week\")", () => {
     for (const p of defaultRuleSet.providers) {
-      expect([p.id, p.provenance.weeklyCapacity]).toEqual([p.id, p.id === 'druglink' ? SEED.druglink : 'configuration default']);
+      expect([p.id, p.provenance.weeklyCapacity]).toEqual([p.id, p.id === 'druglink' ? QUOTE.druglinkCapacity : 'configuration default']);
       expect([p.id, p.annualReferralEstimate]).toEqual([p.id, p.id === 'druglink' ? 5000 : null]);
     }
   });
