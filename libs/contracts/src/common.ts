@@ -5,8 +5,6 @@ import { IsDefined, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString,
 export const AGE_BANDS = ['youth', 'adult'] as const;
 export type AgeBandValue = (typeof AGE_BANDS)[number];
 
-export const OFFENCE_TYPES = ['possession', 'shoplifting', 'theft', 'anti-social-behaviour'] as const;
-export type OffenceTypeValue = (typeof OFFENCE_TYPES)[number];
 
 export const DRUG_CLASSES = ['A', 'B', 'C'] as const;
 

@@ -84,7 +84,10 @@ describe('the police encounter contract', () => {
     ['occurredAt without an offset', (e: any) => (e.occurredAt = '2026-03-01T21:40:00'), 'occurredAt'],
     ['a date of birth with a time', (e: any) => (e.person.dateOfBirth = '1994-06-15T00:00:00Z'), 'person.dateOfBirth'],
     ['a missing person', (e: any) => delete e.person, 'person'],
-    ['an unknown offence', (e: any) => (e.offence.type = 'burglary'), 'offence.type'],
+    // Offence types are configuration (an unconfigured code is declined by the domain); the contract wants a code.
+    ['an offence type that is not a code', (e: any) => (e.offence.type = 'Shop lifting'), 'offence.type'],
+    ['an offer without its answer', (e: any) => (e.offer = {}), 'offer.accepted'],
+    ["a guardian's contact without a name", (e: any) => (e.person.guardian = { email: 'parent@example.org' }), 'person.guardian.name'],
     ['a negative quantity', (e: any) => (e.offence.quantity.value = -1), 'offence.quantity.value'],
     ['suspectedSupply as a string', (e: any) => (e.indicators.suspectedSupply = 'no'), 'indicators.suspectedSupply'],
     ['an area with spaces', (e: any) => (e.area = 'Windsor & Maidenhead'), 'area'],

@@ -1,7 +1,7 @@
 import {
   IsBoolean, IsEmail, IsIn, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Matches, MaxLength,
 } from 'class-validator';
-import { CODE_PATTERN, DRUG_CLASSES, IsCalendarDate, IsInstant, Nested, OFFENCE_TYPES, OptionalNested } from './common';
+import { CODE_PATTERN, DRUG_CLASSES, IsCalendarDate, IsInstant, Nested, OptionalNested } from './common';
 
 /**
  * What a police system reports when an officer meets someone: the body of
@@ -29,6 +29,18 @@ export const ETHNICITY_CATEGORIES = [
 
 export const SEX_VALUES = ['female', 'male', 'not-stated'] as const;
 
+/**
+ * A parent's or guardian's contact, for a young person: notices about the child reach this
+ * adult too. Personal data: it stays in the referral service like the person's own contact.
+ */
+export class EncounterGuardian {
+  @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @IsOptional() @IsString() @MaxLength(60) relationship?: string;
+  @IsOptional() @Matches(/^\+?[0-9 ]{7,20}$/, { message: 'phone must be a telephone number (digits, spaces, optional leading +)' })
+  phone?: string;
+  @IsOptional() @IsEmail() @MaxLength(254) email?: string;
+}
+
 export class EncounterPerson {
   @IsString() @IsNotEmpty() @MaxLength(40) personRef: string;
   @IsCalendarDate() dateOfBirth: string;
@@ -37,6 +49,7 @@ export class EncounterPerson {
   @OptionalNested(() => EncounterContact) contact?: EncounterContact;
   @IsOptional() @IsIn(ETHNICITY_CATEGORIES) ethnicity?: string;
   @IsOptional() @IsIn(SEX_VALUES) sex?: string;
+  @OptionalNested(() => EncounterGuardian) guardian?: EncounterGuardian;
 }
 
 export class EncounterQuantity {
@@ -45,17 +58,25 @@ export class EncounterQuantity {
 }
 
 export class EncounterOffence {
-  @IsIn(OFFENCE_TYPES) type: string;
+  /** An offence type code the domain configures (e.g. possession, shoplifting): not a closed list here. */
+  @IsString() @Matches(CODE_PATTERN, { message: 'type must be an offence type code, e.g. possession' }) @MaxLength(60) type: string;
   @IsOptional() @IsString() @Matches(CODE_PATTERN, { message: 'substance must be a lower-case code, e.g. cannabis' }) @MaxLength(40)
   substance?: string;
   @IsOptional() @IsIn(DRUG_CLASSES) drugClass?: 'A' | 'B' | 'C';
   @OptionalNested(() => EncounterQuantity) quantity?: EncounterQuantity;
+  /** The officer judges the quantity small and for personal use: decides where no threshold can. */
+  @IsOptional() @IsBoolean() officerJudgedSmallPersonalQuantity?: boolean;
 }
 
 export class EncounterIndicators {
   @IsBoolean() suspectedSupply: boolean;
-  /** For shoplifting, theft or anti-social behaviour: the officer judges it linked to substance misuse. */
+  /** For an offence other than possession: the officer judges it linked to substance misuse. */
   @IsOptional() @IsBoolean() linkedToSubstanceMisuse?: boolean;
+}
+
+/** Diversion was offered to the person on the street; whether they accepted. */
+export class EncounterOffer {
+  @IsBoolean() accepted: boolean;
 }
 
 export class Encounter {
@@ -68,4 +89,5 @@ export class Encounter {
   @Nested(() => EncounterOffence) offence: EncounterOffence;
   @Nested(() => EncounterIndicators) indicators: EncounterIndicators;
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) bwvReference?: string;
+  @OptionalNested(() => EncounterOffer) offer?: EncounterOffer;
 }

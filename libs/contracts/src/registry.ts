@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopeShape, type EventEnvelope, type ProducerName } from './envelope';
 import type { DataOf, EventDefinition } from './events/define';
-import { ReferralCreated, ReferralDeclined, ReferralWithdrawn } from './events/referral.events';
+import { DiversionRefused, ReferralCreated, ReferralDeclined, ReferralWithdrawn } from './events/referral.events';
 import {
   AppointmentRescheduled, AssessmentCompleted, AssessmentEscalated, AssessmentMissed, AssessmentScheduled, CourseBooked,
   CourseCompleted, CourseMissed, SessionAttended, AttendanceOverdue,
@@ -16,7 +16,7 @@ import { ContractViolation, validateAs } from './validation';
 
 /** Every event type of the platform. A type missing here cannot be produced or consumed. */
 export const EVENT_DEFINITIONS = [
-  ReferralCreated, ReferralDeclined, ReferralWithdrawn,
+  ReferralCreated, ReferralDeclined, DiversionRefused, ReferralWithdrawn,
   AssessmentScheduled, AssessmentEscalated, AssessmentCompleted, AssessmentMissed, CourseBooked, SessionAttended,
   CourseMissed, CourseCompleted, AppointmentRescheduled, AttendanceOverdue,
   DiversionCompleted, ComplianceReviewOpened, ComplianceReviewClosed, RebookingRequested, SummonsRequested,

@@ -1,5 +1,5 @@
 import { capacityAlerts } from './capacity';
-import { defaultRuleSet } from './config';
+import { defaultRuleSet, QUOTE } from './config';
 import { FOLLOW_UP } from './config/follow-up';
 
 const druglink = defaultRuleSet.providers.find((p) => p.id === 'druglink')!;
@@ -18,7 +18,7 @@ describe('capacityAlerts', () => {
 
   it("watches Druglink's estimated 5,000 referrals a year (seed 004); a provider with no estimate has no annual alert", () => {
     expect(druglink.annualReferralEstimate).toBe(5000);
-    expect(druglink.provenance.annualReferralEstimate).toBe('seeds/004_9c6be93d0c976e38.txt');
+    expect(druglink.provenance.annualReferralEstimate).toBe(QUOTE.druglinkCapacity);
     expect(capacityAlerts(druglink, { weekTaken: 0, weeklyCapacity: 100, yearTaken: 4499 })).toEqual([]);
     expect(capacityAlerts(druglink, { weekTaken: 0, weeklyCapacity: 100, yearTaken: 4500 })).toEqual([
       { kind: 'near-annual-estimate', taken: 4500, limit: 5000, share: 0.9 },

@@ -1,4 +1,4 @@
-import { defaultRuleSet, SEED } from './config';
+import { defaultRuleSet, QUOTE } from './config';
 import { decideEligibility, DECLINE_REASONS, normaliseQuantity, priorNonEngagement, type DiversionHistoryEntry, type EncounterFacts } from './eligibility';
 import { schemeById } from './schemes';
 import type { RuleSet, Scheme } from './types';
@@ -42,7 +42,7 @@ describe('decideEligibility: eligible encounters', () => {
     });
     expect(d.assessmentDeadline?.toISOString()).toBe('2022-06-02T22:59:59.999Z');
     expect(d.provenance).toEqual([...new Set(d.provenance)].sort());
-    expect(d.provenance).toEqual(expect.arrayContaining([SEED.druglink, SEED.caseStudy, 'configuration default']));
+    expect(d.provenance).toEqual(expect.arrayContaining([QUOTE.druglinkWho, QUOTE.druglinkAnnounced, QUOTE.phoneAssessmentNextDay, 'configuration default']));
   });
 
   it('diverts a young person under the force-wide youth scheme without a BWV interview', () => {
@@ -50,7 +50,7 @@ describe('decideEligibility: eligible encounters', () => {
     expect(d.eligible).toBe(true);
     expect(d.ageBand).toBe('youth');
     expect(d.scheme?.id).toBe('thames-valley-youth-diversion');
-    expect(d.provenance).toContain(SEED.youthForceWide);
+    expect(d.provenance).toContain(QUOTE.youthForceWidePublished);
   });
 
   it.each([
@@ -58,8 +58,8 @@ describe('decideEligibility: eligible encounters', () => {
     ['west-berkshire', '2019-06-01T12:00:00Z', YOUTH_DOB, undefined, 'west-berkshire-voluntary-pilot'],
     ['windsor-maidenhead', '2020-02-01T12:00:00Z', '1990-01-01', 'BWV-1', 'windsor-maidenhead-deferred-prosecution-pilot-adult'],
     ['windsor-maidenhead', '2020-02-01T12:00:00Z', YOUTH_DOB, undefined, 'windsor-maidenhead-pilot-youth'],
-    ['oxford', '2020-10-02T12:00:00Z', YOUTH_DOB, undefined, 'thames-valley-youth-diversion'],
-    ['oxford', '2021-12-02T12:00:00Z', '1990-01-01', 'BWV-1', 'thames-valley-adult-diversion-druglink'],
+    ['oxford', '2020-10-13T12:00:00Z', YOUTH_DOB, undefined, 'thames-valley-youth-diversion'],
+    ['oxford', '2021-12-06T12:00:00Z', '1990-01-01', 'BWV-1', 'thames-valley-adult-diversion-druglink'],
   ])('%s at %s, born %s → %s', (area, at, dob, bwv, scheme) => {
     const d = decideEligibility(encounter({ area, occurredAt: new Date(at), dateOfBirth: dob, bwvReference: bwv }), []);
     expect(d.reasons).toEqual([]);

@@ -23,6 +23,11 @@ export {
   WITHDRAWAL_REASONS,
   COURT_RESULTS,
   ADMISSIBLE_OFFENCES,
+  OFFENCE_TYPES,
+  YOUTH_OFFENDING_TEAMS,
   SEED,
   HOME_OFFICE_COUNTING_RULES,
+  QUOTE,
+  parseSeedQuote,
+  type SeedFile,
 } from './config';

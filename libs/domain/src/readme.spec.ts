@@ -33,7 +33,7 @@ describe('ruleTableMarkdown', () => {
     for (const p of defaultRuleSet.providers) expect(md).toContain(`| ${p.id} | ${p.name} |`);
     expect(md).toContain('| cannabis | B | 10 | g | from 2000-01-01 | configuration default |');
     expect(md).toContain('| 22 | Diversionary, educational or intervention activity |');
-    expect(md).toContain('| druglink | Druglink adult drug diversion education programme | force-wide | adult | thames-valley-adult-diversion-druglink | from 2021-12-01 | 100 |');
+    expect(md).toContain('| druglink | Druglink adult drug diversion education programme | force-wide | adult | thames-valley-adult-diversion-druglink | from 2021-12-06 | 100 |');
   });
 
   it('shows which scheme applies when, per area and age band', () => {
@@ -42,14 +42,14 @@ describe('ruleTableMarkdown', () => {
     expect(timeline).toContainEqual({
       area: 'west-berkshire',
       ageBand: 'youth',
-      periods: '2018-11-01 to 2020-09-30: west-berkshire-voluntary-pilot; from 2020-10-01: thames-valley-youth-diversion',
+      periods: '2018-11-01 to 2020-10-12: west-berkshire-voluntary-pilot; from 2020-10-13: thames-valley-youth-diversion',
     });
     expect(timeline).toContainEqual({
       area: 'windsor-maidenhead',
       ageBand: 'adult',
-      periods: '2020-01-13 to 2021-11-30: windsor-maidenhead-deferred-prosecution-pilot-adult; from 2021-12-01: thames-valley-adult-diversion-druglink',
+      periods: '2020-01-13 to 2021-12-05: windsor-maidenhead-deferred-prosecution-pilot-adult; from 2021-12-06: thames-valley-adult-diversion-druglink',
     });
-    expect(timeline).toContainEqual({ area: 'reading', ageBand: 'adult', periods: 'from 2021-12-01: thames-valley-adult-diversion-druglink' });
+    expect(timeline).toContainEqual({ area: 'reading', ageBand: 'adult', periods: 'from 2021-12-06: thames-valley-adult-diversion-druglink' });
   });
 
   it('follows the rule set it is given: end dates, gaps, escaping, and areas with no scheme', () => {

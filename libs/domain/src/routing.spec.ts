@@ -8,13 +8,13 @@ describe('routeProvider', () => {
   it.each([
     ['west-berkshire', 'adult', 'west-berkshire-voluntary-pilot', '2019-01-01T12:00:00Z', 'resilience-cranstoun-west-berkshire'],
     ['west-berkshire', 'youth', 'west-berkshire-voluntary-pilot', '2019-01-01T12:00:00Z', 'the-edge-west-berkshire'],
-    ['west-berkshire', 'youth', 'thames-valley-youth-diversion', '2020-10-01T12:00:00Z', 'the-edge-west-berkshire'],
+    ['west-berkshire', 'youth', 'thames-valley-youth-diversion', '2020-10-13T12:00:00Z', 'the-edge-west-berkshire'],
     ['windsor-maidenhead', 'adult', 'windsor-maidenhead-deferred-prosecution-pilot-adult', '2020-01-13T12:00:00Z', 'cranstoun-windsor-maidenhead'],
     ['windsor-maidenhead', 'youth', 'windsor-maidenhead-pilot-youth', '2020-01-13T12:00:00Z', 'cranstoun-windsor-maidenhead'],
-    ['windsor-maidenhead', 'youth', 'thames-valley-youth-diversion', '2020-10-01T12:00:00Z', 'windsor-maidenhead-youth-substance-misuse-service'],
-    ['reading', 'youth', 'thames-valley-youth-diversion', '2020-10-01T12:00:00Z', 'reading-youth-substance-misuse-service'],
+    ['windsor-maidenhead', 'youth', 'thames-valley-youth-diversion', '2020-10-13T12:00:00Z', 'windsor-maidenhead-youth-substance-misuse-service'],
+    ['reading', 'youth', 'thames-valley-youth-diversion', '2020-10-13T12:00:00Z', 'reading-youth-substance-misuse-service'],
     ['south-vale', 'youth', 'thames-valley-youth-diversion', '2023-10-01T12:00:00Z', 'south-vale-youth-substance-misuse-service'],
-    ['reading', 'adult', 'thames-valley-adult-diversion-druglink', '2021-12-01T00:00:00Z', 'druglink'],
+    ['reading', 'adult', 'thames-valley-adult-diversion-druglink', '2021-12-06T00:00:00Z', 'druglink'],
     ['west-berkshire', 'adult', 'thames-valley-adult-diversion-druglink', '2022-12-01T00:00:00Z', 'druglink'],
   ] as const)('%s %s %s at %s → %s', (area, ageBand, schemeId, iso, expected) => {
     expect(routeProvider({ area, ageBand, schemeId, at: at(iso) })?.id).toBe(expected);

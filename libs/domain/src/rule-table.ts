@@ -100,7 +100,7 @@ export function ruleTableMarkdown(rules: RuleSet = defaultRuleSet): string {
         'show-cause window (h)',
         'outcome on completion',
         'BWV interview',
-        'admissible offences',
+        'offence pathways taken',
       ],
       rules.schemes.map((s) => [
         s.id,
@@ -113,14 +113,30 @@ export function ruleTableMarkdown(rules: RuleSet = defaultRuleSet): string {
         s.showCauseWindowHours,
         s.completionOutcomeCode,
         s.requiresBwvInterview ? 'required' : 'no',
-        s.admissibleOffences.map((o) => (o.requiresSubstanceMisuseLink ? `${o.type} (linked to substance misuse)` : o.type)).join(', '),
+        s.admissibleOffences.map((o) => o.pathway).join(', '),
       ]),
     ),
   );
 
   parts.push('### Scheme rule provenance');
-  parts.push('`seed NNN` = `seeds/NNN_*.txt`; `default` = configuration default.');
+  parts.push('`seed NNN` = the passage of `seeds/NNN_*.txt` the rule rests on (below); `outside: …` = a source outside the seeds; `default` = configuration default.');
   parts.push(table(['scheme', ...SCHEME_FIELDS], rules.schemes.map((s) => [s.id, ...SCHEME_FIELDS.map((f) => shortSource(s.provenance[f]))])));
+
+  parts.push('### Scheme rule sources');
+  parts.push(
+    table(
+      ['scheme', 'rule', 'source'],
+      rules.schemes.flatMap((s) => SCHEME_FIELDS.filter((f) => s.provenance[f] !== 'configuration default').map((f) => [s.id, f, s.provenance[f]])),
+    ),
+  );
+
+  parts.push('### Offence types');
+  parts.push(
+    table(['code', 'name', 'pathway', 'valid', 'source'], rules.offenceTypes.map((t) => [t.code, t.name, t.pathway, validity(t), t.source])),
+  );
+
+  parts.push('### Youth Offending Teams');
+  parts.push(table(['area', 'team', 'valid', 'source'], rules.youthOffendingTeams.map((y) => [y.area, y.name, validity(y), y.source])));
 
   parts.push('### Scheme in force, by area and age band');
   parts.push(table(['area', 'age band', 'periods'], schemeTimeline(rules).map((r) => [r.area, r.ageBand, r.periods])));

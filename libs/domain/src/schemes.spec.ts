@@ -22,8 +22,8 @@ const ALL_AREAS = [
 /** The start dates of the seeds, written out independently of the configuration. */
 const WB_PILOT = '2018-11-01';
 const WM_PILOT = '2020-01-13';
-const YOUTH_FORCE_WIDE = '2020-10-01';
-const ADULT_FORCE_WIDE = '2021-12-01';
+const YOUTH_FORCE_WIDE = '2020-10-13';
+const ADULT_FORCE_WIDE = '2021-12-06';
 
 /** What the seeds say applies, as an oracle written independently of the tables. */
 function expectedScheme(area: string, band: AgeBand, date: string): string | undefined {
@@ -71,14 +71,14 @@ describe('schemeInForce at the edges of a UK day', () => {
     // 13 January 2020 (GMT): from 00:00 UTC.
     ['windsor-maidenhead', 'adult', '2020-01-12T23:59:59.999Z', undefined],
     ['windsor-maidenhead', 'adult', '2020-01-13T00:00:00.000Z', 'windsor-maidenhead-deferred-prosecution-pilot-adult'],
-    // 1 October 2020 (BST): from 23:00 UTC on 30 September.
-    ['reading', 'youth', '2020-09-30T22:59:59.999Z', undefined],
-    ['reading', 'youth', '2020-09-30T23:00:00.000Z', 'thames-valley-youth-diversion'],
-    ['west-berkshire', 'youth', '2020-09-30T22:59:59.999Z', 'west-berkshire-voluntary-pilot'],
-    ['west-berkshire', 'youth', '2020-09-30T23:00:00.000Z', 'thames-valley-youth-diversion'],
-    // 1 December 2021 (GMT).
-    ['west-berkshire', 'adult', '2021-11-30T23:59:59.999Z', 'west-berkshire-voluntary-pilot'],
-    ['west-berkshire', 'adult', '2021-12-01T00:00:00.000Z', 'thames-valley-adult-diversion-druglink'],
+    // 13 October 2020 (BST): from 23:00 UTC on 12 October.
+    ['reading', 'youth', '2020-10-12T22:59:59.999Z', undefined],
+    ['reading', 'youth', '2020-10-12T23:00:00.000Z', 'thames-valley-youth-diversion'],
+    ['west-berkshire', 'youth', '2020-10-12T22:59:59.999Z', 'west-berkshire-voluntary-pilot'],
+    ['west-berkshire', 'youth', '2020-10-12T23:00:00.000Z', 'thames-valley-youth-diversion'],
+    // 6 December 2021 (GMT).
+    ['west-berkshire', 'adult', '2021-12-05T23:59:59.999Z', 'west-berkshire-voluntary-pilot'],
+    ['west-berkshire', 'adult', '2021-12-06T00:00:00.000Z', 'thames-valley-adult-diversion-druglink'],
   ] as const)('%s %s at %s → %s', (area, band, iso, expected) => {
     expect(schemeInForce(area, band, new Date(iso))?.id).toBe(expected);
   });

@@ -1,6 +1,6 @@
 import { defaultRuleSet } from './config';
 import { addDays, assertValidInstant, endOfUkDay, inForceOn, ukLocalDate } from './time';
-import type { AgeBand, Area, AreaCode, RuleSet, Scheme } from './types';
+import type { AgeBand, Area, AreaCode, RuleSet, Scheme, YouthOffendingTeam } from './types';
 
 /** The area row in force on a local date, if the code is known. */
 export function areaOn(area: AreaCode, localDate: string, rules: RuleSet = defaultRuleSet): Area | undefined {
@@ -46,4 +46,12 @@ export function schemeById(id: string, rules: RuleSet = defaultRuleSet): Scheme 
 export function assessmentDeadline(encounterAt: Date, scheme: Scheme): Date {
   assertValidInstant(encounterAt, 'encounterAt');
   return endOfUkDay(addDays(ukLocalDate(encounterAt), scheme.assessmentDeadline.daysAfterEncounter));
+}
+
+/**
+ * The Youth Offending Team a young person's referral in an area is shared with on a local
+ * date (seed 002: rolled out "in co-ordination with the Youth Offending Teams"), if any.
+ */
+export function youthOffendingTeamOn(area: AreaCode, localDate: string, rules: RuleSet = defaultRuleSet): YouthOffendingTeam | undefined {
+  return rules.youthOffendingTeams.find((y) => y.area === area && inForceOn(y, localDate));
 }

@@ -41,11 +41,13 @@ export type SchemeId = KnownSchemeId | (string & {});
 
 export type ProviderId = string;
 
+/** A seed file and the exact passage a rule rests on: `seeds/NNN_hash.txt: "passage"`. */
+export type SeedQuote = `seeds/${string}: "${string}"`;
 /**
- * Where a rule comes from: a seed document, a value the sources do not give, or a named
- * source outside the seeds (e.g. the Home Office counting rules for crime outcome codes).
+ * Where a rule comes from: the passage of a seed it rests on, a named source outside the
+ * seeds, or a value no source gives.
  */
-export type Source = `seeds/${string}` | 'configuration default' | `outside source: ${string}`;
+export type Source = SeedQuote | `outside source: ${string}` | 'configuration default';
 export const CONFIGURATION_DEFAULT = 'configuration default' as const;
 
 /** Every configuration row is effective-dated: Europe/London local dates, both ends inclusive. */
@@ -57,7 +59,7 @@ export interface EffectiveDated {
 }
 
 export interface Provenance {
-  /** Seed file that gives the row, or 'configuration default'. */
+  /** The seed passage the row rests on, an outside source, or 'configuration default'. */
   source: Source;
   /** Free text: how the value was read from the source, or why a default was chosen. */
   note?: string;
@@ -68,8 +70,24 @@ export interface Area extends EffectiveDated, Provenance {
   name: string;
 }
 
-export type OffenceType = 'possession' | 'shoplifting' | 'theft' | 'anti-social-behaviour';
-export const OFFENCE_TYPES: readonly OffenceType[] = ['possession', 'shoplifting', 'theft', 'anti-social-behaviour'];
+/**
+ * The pathway an offence type leads to:
+ * - 'possession': possession of a drug, judged on the quantity (a small-quantity threshold,
+ *   or the officer's judgement where the substance or unit has no threshold row);
+ * - 'linked-to-substance-misuse': any other offence, taken only by schemes that accept
+ *   offences linked to substance misuse, and only when the officer does not refute the link.
+ */
+export type OffencePathway = 'possession' | 'linked-to-substance-misuse';
+export const OFFENCE_PATHWAYS: readonly OffencePathway[] = ['possession', 'linked-to-substance-misuse'];
+
+/** An offence type code (lower-case words joined by hyphens): a configuration row, not a closed list. */
+export type OffenceType = string;
+
+export interface OffenceTypeRow extends EffectiveDated, Provenance {
+  code: OffenceType;
+  name: string;
+  pathway: OffencePathway;
+}
 
 export type DrugClass = 'A' | 'B' | 'C';
 
@@ -97,10 +115,9 @@ export interface CourseTemplate {
   sessionMinutes: number;
 }
 
+/** A pathway a scheme takes: every configured offence type on that pathway is admissible. */
 export interface AdmissibleOffence {
-  type: OffenceType;
-  /** The offence is admissible only when linked to substance misuse (not refuted by the officer). */
-  requiresSubstanceMisuseLink: boolean;
+  pathway: OffencePathway;
   source: Source;
 }
 
@@ -217,6 +234,15 @@ export interface CourtResultRule extends Provenance {
   crimeOutcome: CrimeOutcomeCode | 'pending' | 'none';
 }
 
+/**
+ * The Youth Offending Team a youth referral in an area is shared with. Where its notices go
+ * (the address) is the notification service's recipient directory, role 'youth-offending-team'.
+ */
+export interface YouthOffendingTeam extends EffectiveDated, Provenance {
+  area: AreaCode;
+  name: string;
+}
+
 /** All the configuration tables the decision functions read. */
 export interface RuleSet {
   areas: readonly Area[];
@@ -226,4 +252,6 @@ export interface RuleSet {
   crimeOutcomes: readonly CrimeOutcome[];
   withdrawalReasons: readonly WithdrawalReason[];
   courtResults: readonly CourtResultRule[];
+  offenceTypes: readonly OffenceTypeRow[];
+  youthOffendingTeams: readonly YouthOffendingTeam[];
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AppointmentRescheduled, AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, ReferralCreated, ReferralDeclined,
+  AppointmentRescheduled, AssessmentCompleted, AssessmentMissed, AssessmentScheduled, CourseBooked, CourseCompleted, CourseMissed, DiversionRefused, ReferralCreated, ReferralDeclined,
   ReferralWithdrawn, SessionAttended, TOPICS,
   type ComplianceReviewClosedData, type ComplianceReviewOpenedData, type CourtResultRecordedData, type DataOf, type DiversionCompletedData, type EventDefinition,
   type EventEnvelope, type NoFurtherDiversionData, type RebookingRequestedData, type ReferralCreatedData, type SummonsRequestedData,
@@ -152,8 +152,8 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
   const attendSession = (r: ReferralCreatedData, n: number, at: Date = now()) =>
     send(SessionAttended, { referralId: r.referralId, appointmentId: sessionId(r, n), sessionNumber: n, mark: 'attended', recordedAt: iso(at) });
 
-  const completeCourse = (r: ReferralCreatedData, sessionsAttended = 1, at: Date = now()) =>
-    send(CourseCompleted, { referralId: r.referralId, courseId: courseId(r), completedAt: iso(at), sessionsAttended });
+  const completeCourse = (r: ReferralCreatedData, sessionsAttended = 1, at: Date = now(), signposting?: string[]) =>
+    send(CourseCompleted, { referralId: r.referralId, courseId: courseId(r), completedAt: iso(at), sessionsAttended, ...(signposting && { signposting }) });
 
   async function openReviewBySessionMiss(overrides: Partial<ReferralCreatedData> = {}) {
     const r = await onCourse(overrides);
@@ -669,7 +669,7 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     });
     const within = new Date('2025-03-11T10:00:00Z');
     const late = new Date('2025-03-12T10:00:00Z');
-    const y1 = await refer(youth('female'));
+    const y1 = await refer({ ...youth('female'), substance: 'khat', quantityBasis: 'officer-judgement' });
     const y2 = await refer(youth('male'));
     const y3 = await refer(youth('male'));
     const y4 = await refer(youth('female'));
@@ -678,13 +678,19 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
       referralId: randomUUID(), encounterId: 'ENC-d1', personRef: 'PNC-d1', area, ageBand: 'youth', reasons: ['quantity-above-threshold'],
       schemeConsidered: 'thames-valley-youth-diversion', encounterAt: '2025-03-20T12:00:00Z', officerCollarNumber: 'TV1', equality: { sex: 'female' },
     });
+    // Issue 18, point 10: a refusal is its own decision, counted apart from the decline.
+    await send(DiversionRefused, {
+      referralId: randomUUID(), encounterId: 'ENC-x1', personRef: 'PNC-x1', schemeId: 'thames-valley-youth-diversion', area, ageBand: 'youth',
+      offenceType: 'possession', encounterAt: '2025-03-21T12:00:00Z', officerCollarNumber: 'TV1',
+    });
     for (const [r, at] of [[y1, within], [y2, within], [y3, late], [y5, within]] as const) {
       await scheduleAssessment(r);
       await completeAssessment(r, at);
       await bookCourse(r, 6);
     }
     await send(ReferralWithdrawn, { referralId: y4.referralId, reasonCode: 'referred-in-error', withdrawnBy: 'SGT-9', withdrawnAt: iso(now()) });
-    for (const r of [y1, y2]) await completeCourse(r, 6);
+    await completeCourse(y1, 6, now(), ['drug-treatment', 'peer-support']);
+    await completeCourse(y2, 6);
     await missSession(y3, 1);
     await missSession(y3, 2);
     await waitFor('ComplianceReviewOpened', y3.referralId);
@@ -697,14 +703,17 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     const url = `${service.url}/v1/stats?schemeId=thames-valley-youth-diversion&area=${area}&from=2025-03&to=2025-03`;
     const stats = await waitUntil(async () => {
       const res = await getJson(url);
-      return res.body?.totals?.counts?.declines === 1 && res.body.totals.counts.summonsRequests === 1 ? res.body : undefined;
+      const c = res.body?.totals?.counts;
+      return c?.declines === 1 && c.summonsRequests === 1 && c.refusals === 1 ? res.body : undefined;
     }, 'the figures');
     expect(stats.totals.counts).toEqual({
       referrals: 5, declines: 1, withdrawals: 1, assessmentsCompleted: 4, assessmentsWithinDeadline: 3, completions: 2,
       reviewsOpened: 1, reviewsExcused: 0, summonsRequests: 1, summonsWithdrawn: 0, noFurtherDiversions: 0,
+      refusals: 1, quantitiesJudgedByOfficer: 1, signpostedCompletions: 1,
     });
     expect(stats.totals.rates).toEqual({
       cohort: 4, completionRate: 0.5, engagementRate: 1, assessmentWithinDeadlineRate: 0.75, shareNotSentToCourt: 0.75, noFurtherDiversionRate: 0, declineShare: 0.1667,
+      refusalShare: 0.1667, signpostedShare: 0.5,
     });
     expect(stats.rows).toEqual([expect.objectContaining({ schemeId: 'thames-valley-youth-diversion', area, month: '2025-03' })]);
 

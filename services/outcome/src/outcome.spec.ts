@@ -30,13 +30,18 @@ describe('the race rule (insideWindow)', () => {
 describe('scheme figure rates', () => {
   it('derives the rates over the cohort (referrals - withdrawals)', () => {
     expect(ratesOf(counts({ referrals: 10, withdrawals: 2, completions: 4, assessmentsCompleted: 7, assessmentsWithinDeadline: 6, summonsRequests: 2, summonsWithdrawn: 1, noFurtherDiversions: 1, declines: 5 }))).toEqual({
-      cohort: 8, completionRate: 0.5, engagementRate: 0.875, assessmentWithinDeadlineRate: 0.75, shareNotSentToCourt: 0.875, noFurtherDiversionRate: 0.125, declineShare: 0.3333,
+      cohort: 8, completionRate: 0.5, engagementRate: 0.875, assessmentWithinDeadlineRate: 0.75, shareNotSentToCourt: 0.875, noFurtherDiversionRate: 0.125, declineShare: 0.3333, refusalShare: 0, signpostedShare: 0,
     });
+  });
+
+  it('counts refusals of an eligible diversion apart from declines, and completions with signposting', () => {
+    const rates = ratesOf(counts({ referrals: 6, refusals: 2, declines: 4, completions: 4, signpostedCompletions: 3 }));
+    expect(rates).toMatchObject({ cohort: 6, refusalShare: 0.25, declineShare: 0.4, signpostedShare: 0.75 });
   });
 
   it('gives null rates, not NaN, for an empty cohort', () => {
     expect(ratesOf(counts({ declines: 3 }))).toEqual({
-      cohort: 0, completionRate: null, engagementRate: null, assessmentWithinDeadlineRate: null, shareNotSentToCourt: null, noFurtherDiversionRate: null, declineShare: 1,
+      cohort: 0, completionRate: null, engagementRate: null, assessmentWithinDeadlineRate: null, shareNotSentToCourt: null, noFurtherDiversionRate: null, declineShare: 1, refusalShare: null, signpostedShare: null,
     });
   });
 });

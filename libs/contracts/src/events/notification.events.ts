@@ -6,7 +6,7 @@ import { defineEvent } from './define';
 /* Events owned by the notification service (topic diversion.notification.v1). */
 
 export const CHANNELS = ['email', 'sms', 'webhook'] as const;
-export const RECIPIENT_ROLES = ['person', 'officer', 'provider', 'courts-unit'] as const;
+export const RECIPIENT_ROLES = ['person', 'guardian', 'officer', 'provider', 'courts-unit', 'youth-offending-team'] as const;
 
 export class NotificationSentData {
   @IsString() @IsNotEmpty() notificationId: string;

@@ -1,6 +1,6 @@
 import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { ABSENCE_CLASSES, AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant, OFFENCE_TYPES } from '../common';
+import { ABSENCE_CLASSES, AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant } from '../common';
 import { TOPICS } from '../topics';
 import { defineEvent } from './define';
 
@@ -114,7 +114,7 @@ export class SummonsRequestedData {
   @IsString() @IsNotEmpty() personRef: string;
   @Matches(CODE_PATTERN) schemeId: string;
   @Matches(CODE_PATTERN) area: string;
-  @IsIn(OFFENCE_TYPES) offenceType: string;
+  @Matches(CODE_PATTERN) offenceType: string;
   @IsOptional() @IsString() bwvReference?: string;
   @IsInstant() encounterAt: string;
   @IsString() @IsNotEmpty() @MaxLength(500) reason: string;

@@ -1,5 +1,5 @@
 import { ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant, OFFENCE_TYPES, OptionalNested, type AgeBandValue } from '../common';
+import { AGE_BANDS, CODE_PATTERN, DRUG_CLASSES, IsInstant, OptionalNested, type AgeBandValue } from '../common';
 import { ETHNICITY_CATEGORIES, SEX_VALUES } from '../encounter';
 import { TOPICS } from '../topics';
 import { defineEvent } from './define';
@@ -15,6 +15,9 @@ import { defineEvent } from './define';
  * figures can show the scheme is applied fairly by sex and ethnicity. Categories only:
  * no name, contact detail or date of birth ever leaves the referral service.
  */
+/** What judged a possession quantity small: a configured threshold, or the officer where none can. */
+export const QUANTITY_BASES = ['threshold', 'officer-judgement'] as const;
+
 export class EqualityMonitoring {
   @IsOptional() @IsIn(SEX_VALUES) sex?: string;
   @IsOptional() @IsIn(ETHNICITY_CATEGORIES) ethnicity?: string;
@@ -29,7 +32,7 @@ export class ReferralCreatedData {
   @Matches(CODE_PATTERN) schemeId: string;
   @Matches(CODE_PATTERN) area: string;
   @IsIn(AGE_BANDS) ageBand: AgeBandValue;
-  @IsIn(OFFENCE_TYPES) offenceType: string;
+  @Matches(CODE_PATTERN) offenceType: string;
   @IsOptional() @IsString() substance?: string;
   @IsOptional() @IsIn(DRUG_CLASSES) drugClass?: string;
   @IsInstant() encounterAt: string;
@@ -39,6 +42,8 @@ export class ReferralCreatedData {
   @IsString() @IsNotEmpty() officerCollarNumber: string;
   @IsOptional() @IsString() bwvReference?: string;
   @OptionalNested(() => EqualityMonitoring) equality?: EqualityMonitoring;
+  /** Possession: what judged the quantity small (added later: older events lack it). */
+  @IsOptional() @IsIn(QUANTITY_BASES) quantityBasis?: string;
 }
 
 export const ReferralCreated = defineEvent({
@@ -62,7 +67,7 @@ export class ReferralDeclinedData {
   /** Reason codes in the domain's DECLINE_REASONS order (libs/domain). */
   @IsArray() @ArrayMinSize(1) @Matches(CODE_PATTERN, { each: true }) reasons: string[];
   /** The offence reported (optional; added after v1 first shipped, so older events lack it). */
-  @IsOptional() @IsIn(OFFENCE_TYPES) offenceType?: string;
+  @IsOptional() @Matches(CODE_PATTERN) offenceType?: string;
   @IsOptional() @Matches(CODE_PATTERN) schemeConsidered?: string;
   @IsInstant() encounterAt: string;
   @IsString() @IsNotEmpty() officerCollarNumber: string;
@@ -75,6 +80,32 @@ export const ReferralDeclined = defineEvent({
   topic: TOPICS.referral,
   data: ReferralDeclinedData,
   description: 'An encounter was not eligible: the officer takes the normal route.',
+});
+
+/**
+ * The person was eligible and refused the diversion offered on the street (seed 003: "The
+ * power of choice should not be underestimated"): the officer takes the normal route. Its
+ * own decision, not a decline: the figures count refusals apart.
+ */
+export class DiversionRefusedData {
+  @IsString() @IsNotEmpty() referralId: string;
+  @IsString() @IsNotEmpty() encounterId: string;
+  @IsString() @IsNotEmpty() @MaxLength(40) personRef: string;
+  @Matches(CODE_PATTERN) schemeId: string;
+  @Matches(CODE_PATTERN) area: string;
+  @IsIn(AGE_BANDS) ageBand: AgeBandValue;
+  @Matches(CODE_PATTERN) offenceType: string;
+  @IsInstant() encounterAt: string;
+  @IsString() @IsNotEmpty() officerCollarNumber: string;
+  @OptionalNested(() => EqualityMonitoring) equality?: EqualityMonitoring;
+}
+
+export const DiversionRefused = defineEvent({
+  type: 'DiversionRefused',
+  version: 1,
+  topic: TOPICS.referral,
+  data: DiversionRefusedData,
+  description: 'The person was eligible and refused the diversion offered: the officer takes the normal route.',
 });
 
 export class ReferralWithdrawnData {

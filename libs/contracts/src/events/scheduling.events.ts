@@ -139,12 +139,23 @@ export const CourseMissed = defineEvent({
   description: 'The person did not attend a course session; the absence class decides what follows.',
 });
 
+/** Kinds of local service a person can be signposted to when their course ends. */
+export const SIGNPOSTING_KINDS = [
+  'drug-treatment', 'alcohol-treatment', 'mental-health', 'housing', 'employment-education', 'peer-support', 'family-support', 'other',
+] as const;
+
 export class CourseCompletedData {
   @IsString() @IsNotEmpty() referralId: string;
   @IsString() @IsNotEmpty() courseId: string;
   @IsInstant() completedAt: string;
   @IsInt() @Min(0) sessionsAttended: number;
   @IsOptional() @Matches(CODE_PATTERN) providerId?: string;
+  /**
+   * The kinds of local service the provider signposted the person to at completion (seed 004:
+   * "On completing the course they are signposted to other local services for ongoing
+   * support"); empty when none. Kinds only, never a named service. Added later: older events lack it.
+   */
+  @IsOptional() @IsArray() @IsIn(SIGNPOSTING_KINDS, { each: true }) signposting?: string[];
 }
 
 export const CourseCompleted = defineEvent({

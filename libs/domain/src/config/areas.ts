@@ -1,5 +1,5 @@
 import type { Area } from '../types';
-import { DEFAULT, SEED } from './sources';
+import { DEFAULT, QUOTE } from './sources';
 
 /** Areas existed before any scheme; the date only has to precede them all. */
 const SINCE = '2000-01-01';
@@ -7,11 +7,11 @@ const LPA_NOTE = 'Thames Valley Local Policing Area; the list of LPAs is configu
 
 /** Thames Valley Local Policing Areas. */
 export const AREAS: readonly Area[] = [
-  { code: 'west-berkshire', name: 'West Berkshire', validFrom: SINCE, source: SEED.windsorMaidenheadPilot, note: 'named as the first pilot area' },
+  { code: 'west-berkshire', name: 'West Berkshire', validFrom: SINCE, source: QUOTE.westBerkshireFirstPilot, note: 'named as the first pilot area' },
   { code: 'reading', name: 'Reading', validFrom: SINCE, source: DEFAULT, note: LPA_NOTE },
   { code: 'wokingham', name: 'Wokingham', validFrom: SINCE, source: DEFAULT, note: LPA_NOTE },
   { code: 'bracknell-forest', name: 'Bracknell Forest', validFrom: SINCE, source: DEFAULT, note: LPA_NOTE },
-  { code: 'windsor-maidenhead', name: 'Windsor & Maidenhead', validFrom: SINCE, source: SEED.windsorMaidenheadPilot, note: 'named as the second pilot area' },
+  { code: 'windsor-maidenhead', name: 'Windsor & Maidenhead', validFrom: SINCE, source: QUOTE.windsorMaidenheadStart, note: 'named as the second pilot area' },
   { code: 'slough', name: 'Slough', validFrom: SINCE, source: DEFAULT, note: LPA_NOTE },
   { code: 'chiltern-south-bucks', name: 'Chiltern & South Bucks', validFrom: SINCE, source: DEFAULT, note: LPA_NOTE },
   { code: 'wycombe', name: 'Wycombe', validFrom: SINCE, source: DEFAULT, note: LPA_NOTE },

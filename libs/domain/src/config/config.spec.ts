@@ -1,16 +1,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isIsoDate } from '../time';
-import { AGE_BANDS, OFFENCE_TYPES, WEEKDAYS, type Source } from '../types';
-import { defaultRuleSet, HOME_OFFICE_COUNTING_RULES, SEED } from './index';
+import { AGE_BANDS, OFFENCE_PATHWAYS, WEEKDAYS, type Source } from '../types';
+import { defaultRuleSet, HOME_OFFICE_COUNTING_RULES, parseSeedQuote, QUOTE, SEED } from './index';
 
-const SEED_FILES = Object.values(SEED);
+const SEED_FILES: string[] = Object.values(SEED);
+/** The seeds live beside the repository (../shared/seeds), in CI as in the shared workspace. */
 const SEEDS_DIR = path.resolve(__dirname, '../../../../../shared/seeds');
 
-function expectSource(source: Source): void {
-  if (source === 'configuration default') return;
-  if (source.startsWith('outside source: ')) return;
-  expect(SEED_FILES).toContain(source);
+/** Whitespace collapsed, curly quotes straightened, dashes made hyphens, HTML's &amp; read as &. */
+export function normaliseText(text: string): string {
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/[\u2018\u2019\u201B\u2032]/g, "'")
+    .replace(/[\u201C\u201D\u201F\u2033]/g, '"')
+    .replace(/[\u2013\u2014\u2212]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const rows = [
@@ -18,24 +24,61 @@ const rows = [
   ...defaultRuleSet.schemes,
   ...defaultRuleSet.thresholds,
   ...defaultRuleSet.providers,
+  ...defaultRuleSet.offenceTypes,
+  ...defaultRuleSet.youthOffendingTeams,
 ];
+
+/** Every source a rule names, with where it is named. */
+function everySource(): Array<{ where: string; source: Source }> {
+  const out: Array<{ where: string; source: Source }> = [];
+  for (const row of [...rows, ...defaultRuleSet.crimeOutcomes, ...defaultRuleSet.withdrawalReasons, ...defaultRuleSet.courtResults]) {
+    const id = 'id' in row ? row.id : 'code' in row ? row.code : 'substance' in row ? `${row.substance}/${row.unit}` : 'result' in row ? row.result : row.area;
+    out.push({ where: String(id), source: row.source });
+  }
+  for (const s of defaultRuleSet.schemes) {
+    for (const [field, source] of Object.entries(s.provenance)) out.push({ where: `${s.id}.${field}`, source });
+    s.admissibleOffences.forEach((o) => out.push({ where: `${s.id}.admissibleOffences.${o.pathway}`, source: o.source }));
+  }
+  for (const p of defaultRuleSet.providers) for (const [field, source] of Object.entries(p.provenance)) out.push({ where: `${p.id}.${field}`, source });
+  return out;
+}
 
 describe('configuration tables: provenance and shape', () => {
   it('names seed files that exist, in the seeds/NNN_hash.txt form', () => {
     for (const f of SEED_FILES) expect(f).toMatch(/^seeds\/\d{3}_[0-9a-f]{16}\.txt$/);
-    // The seeds live beside the repository in the shared workspace; check them when present.
-    if (fs.existsSync(SEEDS_DIR)) {
-      for (const f of SEED_FILES) expect(fs.existsSync(path.join(SEEDS_DIR, path.basename(f)))).toBe(true);
+    expect(fs.existsSync(SEEDS_DIR)).toBe(true);
+    for (const f of SEED_FILES) expect(fs.existsSync(path.join(SEEDS_DIR, path.basename(f)))).toBe(true);
+  });
+
+  it('gives every rule a quoted seed passage, an outside source or "configuration default"', () => {
+    for (const { where, source } of everySource()) {
+      const ok = source === 'configuration default' || /^outside source: \S/.test(source) || parseSeedQuote(source) !== undefined;
+      if (!ok) throw new Error(`${where}: source ${JSON.stringify(source)} is neither a quoted seed passage, an outside source nor "configuration default"`);
     }
   });
 
-  it('gives every row, every scheme rule and every provider rule a known source', () => {
-    for (const row of [...rows, ...defaultRuleSet.crimeOutcomes, ...defaultRuleSet.withdrawalReasons, ...defaultRuleSet.courtResults]) expectSource(row.source);
-    for (const s of defaultRuleSet.schemes) {
-      Object.values(s.provenance).forEach(expectSource);
-      s.admissibleOffences.forEach((o) => expectSource(o.source));
+  it('quotes, for every rule resting on a seed, a passage (a sentence or less) that is in that seed', () => {
+    const texts = new Map(SEED_FILES.map((f) => [f, normaliseText(fs.readFileSync(path.join(SEEDS_DIR, path.basename(f)), 'utf8'))]));
+    const missing: string[] = [];
+    for (const { where, source } of [...everySource(), ...Object.entries(QUOTE).map(([where, source]) => ({ where, source }))]) {
+      const quoted = parseSeedQuote(source);
+      if (!quoted) continue;
+      const text = texts.get(quoted.seed);
+      if (text === undefined) missing.push(`${where}: ${quoted.seed} is not a seed file`);
+      else if (!text.includes(normaliseText(quoted.passage))) missing.push(`${where}: not in ${quoted.seed}: "${quoted.passage}"`);
+      expect(quoted.passage.length).toBeLessThanOrEqual(220);
+      // A sentence or less: no full stop followed by another sentence inside the passage.
+      expect(quoted.passage.replace(/\.$/, '')).not.toMatch(/[.!?] [A-Z]/);
     }
-    for (const p of defaultRuleSet.providers) Object.values(p.provenance).forEach(expectSource);
+    expect(missing).toEqual([]);
+  });
+
+  it('finds a passage whatever the quote marks, dashes and line breaks, and nothing that is not there', () => {
+    expect(normaliseText('an estimated 5,000 referrals per year \u2013 up to\n 100')).toBe('an estimated 5,000 referrals per year - up to 100');
+    expect(normaliseText('the officer\u2019s body worn video')).toBe("the officer's body worn video");
+    const seed004 = normaliseText(fs.readFileSync(path.join(SEEDS_DIR, path.basename(SEED.druglink)), 'utf8'));
+    expect(seed004.includes(normaliseText('The contract has been announced on the day the Government launched a new Drugs Strategy'))).toBe(true);
+    expect(seed004.includes(normaliseText('The contract started on 1 December 2021'))).toBe(false);
   });
 
   it('effective-dates every row with real dates, validTo not before validFrom', () => {
@@ -65,7 +108,9 @@ describe('configuration tables: provenance and shape', () => {
       x.ageBands.forEach((b) => expect(AGE_BANDS).toContain(b));
     }
     for (const p of defaultRuleSet.providers) p.schemes.forEach((s) => expect(schemeIds).toContain(s));
-    for (const s of defaultRuleSet.schemes) s.admissibleOffences.forEach((o) => expect(OFFENCE_TYPES).toContain(o.type));
+    for (const s of defaultRuleSet.schemes) s.admissibleOffences.forEach((o) => expect(OFFENCE_PATHWAYS).toContain(o.pathway));
+    for (const t of defaultRuleSet.offenceTypes) expect(OFFENCE_PATHWAYS).toContain(t.pathway);
+    for (const y of defaultRuleSet.youthOffendingTeams) expect(areaCodes).toContain(y.area);
     for (const s of defaultRuleSet.schemes) expect(defaultRuleSet.crimeOutcomes.map((o) => o.code)).toContain(s.completionOutcomeCode);
   });
 
@@ -87,14 +132,21 @@ describe('configuration tables: facts from the seeds', () => {
   const scheme = (id: string) => defaultRuleSet.schemes.find((s) => s.id === id)!;
 
   it.each([
-    ['west-berkshire-voluntary-pilot', '2018-11-01', SEED.youthForceWide],
-    ['windsor-maidenhead-deferred-prosecution-pilot-adult', '2020-01-13', SEED.windsorMaidenheadPilot],
-    ['windsor-maidenhead-pilot-youth', '2020-01-13', SEED.windsorMaidenheadPilot],
-    ['thames-valley-youth-diversion', '2020-10-01', SEED.youthForceWide],
-    ['thames-valley-adult-diversion-druglink', '2021-12-01', SEED.druglink],
+    ['west-berkshire-voluntary-pilot', '2018-11-01', QUOTE.westBerkshireLaunched],
+    ['windsor-maidenhead-deferred-prosecution-pilot-adult', '2020-01-13', QUOTE.windsorMaidenheadStart],
+    ['windsor-maidenhead-pilot-youth', '2020-01-13', QUOTE.windsorMaidenheadStart],
+    // Seed 002's own date: the force "are rolling out" the scheme.
+    ['thames-valley-youth-diversion', '2020-10-13', QUOTE.youthForceWidePublished],
+    // Seed 004 is undated: announced the day the Government's Drugs Strategy was published (6 December 2021).
+    ['thames-valley-adult-diversion-druglink', '2021-12-06', QUOTE.druglinkAnnounced],
   ])('%s starts %s, dated by %s', (id, validFrom, source) => {
     expect(scheme(id).validFrom).toBe(validFrom);
     expect(scheme(id).provenance.validity).toBe(source);
+  });
+
+  it('says in the Druglink provenance that its date is an outside fact', () => {
+    expect(scheme('thames-valley-adult-diversion-druglink').note).toContain('outside source: HM Government');
+    expect(scheme('thames-valley-adult-diversion-druglink').note).toContain('6 December 2021');
   });
 
   it('carries the disposals, consequences and outcome codes the seeds give', () => {
@@ -129,7 +181,7 @@ describe('configuration tables: facts from the seeds', () => {
 
   it("labels every weekly capacity but Druglink's as a configuration default (seed 004: \"up to 100 per week\")", () => {
     for (const p of defaultRuleSet.providers) {
-      expect([p.id, p.provenance.weeklyCapacity]).toEqual([p.id, p.id === 'druglink' ? SEED.druglink : 'configuration default']);
+      expect([p.id, p.provenance.weeklyCapacity]).toEqual([p.id, p.id === 'druglink' ? QUOTE.druglinkCapacity : 'configuration default']);
       expect([p.id, p.annualReferralEstimate]).toEqual([p.id, p.id === 'druglink' ? 5000 : null]);
     }
   });

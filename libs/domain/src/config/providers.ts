@@ -1,6 +1,6 @@
 import type { AreaCode, OpeningSlot, Provider, Weekday } from '../types';
 import { AREAS } from './areas';
-import { DEFAULT, SEED } from './sources';
+import { DEFAULT, QUOTE } from './sources';
 
 type Week = Record<Weekday, readonly OpeningSlot[]>;
 
@@ -40,7 +40,7 @@ function localYouthService(area: AreaCode, areaName: string): Provider {
     areas: [area],
     ageBands: ['youth'],
     schemes: ['thames-valley-youth-diversion'],
-    validFrom: '2020-10-01',
+    validFrom: '2020-10-13',
     weeklyCapacity: 10,
     annualReferralEstimate: null,
     openingHours: YOUTH_WEEK,
@@ -52,8 +52,8 @@ function localYouthService(area: AreaCode, areaName: string): Provider {
       'Seed 004: police work with Youth Offending Teams "using the local commissioned substance misuse education providers"; ' +
       'the seeds do not name them, so each area gets one placeholder provider.',
     provenance: {
-      validity: SEED.youthForceWide,
-      coverage: SEED.druglink,
+      validity: QUOTE.youthForceWidePublished,
+      coverage: QUOTE.youthWithYotsAndProviders,
       weeklyCapacity: DEFAULT,
       annualReferralEstimate: DEFAULT,
       openingHours: DEFAULT,
@@ -78,18 +78,18 @@ export const PROVIDERS: readonly Provider[] = [
     phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
-    source: SEED.windsorMaidenheadPilot,
+    source: QUOTE.resilienceWestBerkshire,
     note:
       'Seed 001: Resilience, part of Cranstoun, runs the West Berkshire pilot. Seed 003: the adult pilot service closed at 5pm. ' +
       'Seed 000: online and video appointments (from the COVID-19 changes).',
     provenance: {
-      validity: SEED.youthForceWide,
-      coverage: SEED.windsorMaidenheadPilot,
+      validity: QUOTE.westBerkshireLaunched,
+      coverage: QUOTE.resilienceWestBerkshire,
       weeklyCapacity: DEFAULT,
       annualReferralEstimate: DEFAULT,
-      openingHours: SEED.caseStudy,
+      openingHours: QUOTE.closedAt5pm,
       phoneAssessmentCover: DEFAULT,
-      modalities: SEED.covidPilots,
+      modalities: QUOTE.onlineAndVideo,
       assessmentSlotMinutes: DEFAULT,
     },
   },
@@ -106,13 +106,13 @@ export const PROVIDERS: readonly Provider[] = [
     phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
-    source: SEED.windsorMaidenheadPilot,
+    source: QUOTE.theEdge,
     note:
       'Seed 001: 78% of young people in the West Berkshire pilot completed the programme with The Edge. ' +
       'Its continuation as the West Berkshire provider of the force-wide youth scheme is a configuration default.',
     provenance: {
-      validity: SEED.youthForceWide,
-      coverage: SEED.windsorMaidenheadPilot,
+      validity: QUOTE.westBerkshireLaunched,
+      coverage: QUOTE.theEdge,
       weeklyCapacity: DEFAULT,
       annualReferralEstimate: DEFAULT,
       openingHours: DEFAULT,
@@ -134,16 +134,16 @@ export const PROVIDERS: readonly Provider[] = [
     phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
-    source: SEED.windsorMaidenheadPilot,
+    source: QUOTE.cranstounProvides,
     note: 'Seed 001: Cranstoun provides the drug support service of the Windsor & Maidenhead pilot. Seed 000: online and video appointments.',
     provenance: {
-      validity: SEED.windsorMaidenheadPilot,
-      coverage: SEED.windsorMaidenheadPilot,
+      validity: QUOTE.windsorMaidenheadStart,
+      coverage: QUOTE.cranstounProvides,
       weeklyCapacity: DEFAULT,
       annualReferralEstimate: DEFAULT,
       openingHours: DEFAULT,
       phoneAssessmentCover: DEFAULT,
-      modalities: SEED.covidPilots,
+      modalities: QUOTE.onlineAndVideo,
       assessmentSlotMinutes: DEFAULT,
     },
   },
@@ -153,20 +153,20 @@ export const PROVIDERS: readonly Provider[] = [
     areas: 'force-wide',
     ageBands: ['adult'],
     schemes: ['thames-valley-adult-diversion-druglink'],
-    validFrom: '2021-12-01',
+    validFrom: '2021-12-06',
     weeklyCapacity: 100,
     annualReferralEstimate: 5000,
     openingHours: WITH_EVENINGS,
     phoneAssessmentCover: PHONE_COVER_EVERY_DAY,
     modalities: ['in-person', 'phone', 'online', 'video'],
     assessmentSlotMinutes: 30,
-    source: SEED.druglink,
+    source: QUOTE.druglinkCapacity,
     note: 'Seed 004: an estimated 5,000 referrals a year, up to 100 a week, from across the whole force area; adults only.',
     provenance: {
-      validity: SEED.druglink,
-      coverage: SEED.druglink,
-      weeklyCapacity: SEED.druglink,
-      annualReferralEstimate: SEED.druglink,
+      validity: QUOTE.druglinkAnnounced,
+      coverage: QUOTE.druglinkCapacity,
+      weeklyCapacity: QUOTE.druglinkCapacity,
+      annualReferralEstimate: QUOTE.druglinkCapacity,
       openingHours: DEFAULT,
       phoneAssessmentCover: DEFAULT,
       modalities: DEFAULT,

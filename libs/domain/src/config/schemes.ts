@@ -1,6 +1,6 @@
 import type { Scheme } from '../types';
 import { ADMISSIBLE_OFFENCES } from './admissible-offences';
-import { DEFAULT, HOME_OFFICE_COUNTING_RULES, SEED } from './sources';
+import { DEFAULT, DRUG_STRATEGY_PUBLISHED, HOME_OFFICE_COUNTING_RULES, QUOTE } from './sources';
 
 /**
  * The scheme catalogue. Where several schemes cover the same area and age band on a date,
@@ -24,23 +24,23 @@ export const SCHEMES: readonly Scheme[] = [
     completionOutcomeCode: 8,
     requiresBwvInterview: false,
     admissibleOffences: ADMISSIBLE_OFFENCES['west-berkshire-voluntary-pilot'],
-    source: SEED.windsorMaidenheadPilot,
+    source: QUOTE.voluntaryAttendance,
     note:
-      'Seed 002 dates the launch "November 2018" with no day: the 1st is taken. Seed 001: a voluntary attendance scheme; ' +
-      'if a referred individual does not attend they are no longer eligible for a further diversion. Seed 003: the ' +
-      'voluntary adult pilot is measured against "community resolutions": completion is recorded as a community resolution (Outcome 8, a Home Office counting rules code, not a seed\'s).',
+      'Seed 002 dates the launch "November 2018" with no day: the 1st is taken. The failure consequence follows seed ' +
+      '001\'s rule for this pilot, not the general "will face arrest and prosecution" (README, judgement calls). The ' +
+      'completion code is the Home Office community resolution; seed 003 compares the pilot with "community resolutions".',
     provenance: {
-      validity: SEED.youthForceWide,
-      coverage: SEED.windsorMaidenheadPilot,
-      disposal: SEED.windsorMaidenheadPilot,
-      failureConsequence: SEED.windsorMaidenheadPilot,
-      repeatPolicy: SEED.windsorMaidenheadPilot,
-      assessmentDeadline: SEED.caseStudy,
+      validity: QUOTE.westBerkshireLaunched,
+      coverage: QUOTE.westBerkshireFirstPilot,
+      disposal: QUOTE.voluntaryAttendance,
+      failureConsequence: QUOTE.voluntaryNoFurtherDiversion,
+      repeatPolicy: QUOTE.voluntaryNoFurtherDiversion,
+      assessmentDeadline: QUOTE.phoneAssessmentNextDay,
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
       completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
-      requiresBwvInterview: SEED.caseStudy,
+      requiresBwvInterview: QUOTE.bwvInterview,
     },
   },
   {
@@ -59,23 +59,24 @@ export const SCHEMES: readonly Scheme[] = [
     completionOutcomeCode: 22,
     requiresBwvInterview: true,
     admissibleOffences: ADMISSIBLE_OFFENCES['windsor-maidenhead-deferred-prosecution-pilot-adult'],
-    source: SEED.windsorMaidenheadPilot,
+    source: QUOTE.windsorMaidenheadDeferredProsecution,
     note:
       'Seed 001: started 13/1/2020; if an adult does not attend they are reported for the offence, likely summons. ' +
       'Seed 003 (2020, the adult deferred summons approach): interview on body-worn video, summons deferred pending ' +
-      'completion, "a positive outcome" at the end (recorded as Outcome 22: the Home Office counting rules\' code, not the seed\'s), open regardless of previous convictions, unlimited opportunities while engaging.',
+      'completion, "a positive outcome" at the end (the Home Office code 22), open regardless of previous convictions, ' +
+      'unlimited opportunities while engaging.',
     provenance: {
-      validity: SEED.windsorMaidenheadPilot,
-      coverage: SEED.windsorMaidenheadPilot,
-      disposal: SEED.windsorMaidenheadPilot,
-      failureConsequence: SEED.windsorMaidenheadPilot,
-      repeatPolicy: SEED.caseStudy,
-      assessmentDeadline: SEED.caseStudy,
+      validity: QUOTE.windsorMaidenheadStart,
+      coverage: QUOTE.windsorMaidenheadStart,
+      disposal: QUOTE.windsorMaidenheadDeferredProsecution,
+      failureConsequence: QUOTE.adultPilotSummons,
+      repeatPolicy: QUOTE.unlimitedWhileEngaging,
+      assessmentDeadline: QUOTE.phoneAssessmentNextDay,
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
       completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
-      requiresBwvInterview: SEED.caseStudy,
+      requiresBwvInterview: QUOTE.bwvInterview,
     },
   },
   {
@@ -94,22 +95,22 @@ export const SCHEMES: readonly Scheme[] = [
     completionOutcomeCode: 8,
     requiresBwvInterview: false,
     admissibleOffences: ADMISSIBLE_OFFENCES['windsor-maidenhead-pilot-youth'],
-    source: SEED.windsorMaidenheadPilot,
+    source: QUOTE.pilotUnder18s,
     note:
       'Seed 001: the deferred prosecution "does not apply for under 18\'s"; if they fail to attend they are no longer ' +
       'eligible for further diversion, in the same way as the first pilot.',
     provenance: {
-      validity: SEED.windsorMaidenheadPilot,
-      coverage: SEED.windsorMaidenheadPilot,
-      disposal: SEED.windsorMaidenheadPilot,
-      failureConsequence: SEED.windsorMaidenheadPilot,
-      repeatPolicy: SEED.windsorMaidenheadPilot,
-      assessmentDeadline: SEED.caseStudy,
+      validity: QUOTE.windsorMaidenheadStart,
+      coverage: QUOTE.windsorMaidenheadStart,
+      disposal: QUOTE.pilotUnder18s,
+      failureConsequence: QUOTE.pilotUnder18s,
+      repeatPolicy: QUOTE.pilotUnder18s,
+      assessmentDeadline: QUOTE.phoneAssessmentNextDay,
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
       completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
-      requiresBwvInterview: SEED.caseStudy,
+      requiresBwvInterview: QUOTE.bwvInterview,
     },
   },
   {
@@ -117,7 +118,7 @@ export const SCHEMES: readonly Scheme[] = [
     name: 'Thames Valley youth drug diversion (force-wide)',
     areas: 'force-wide',
     ageBands: ['youth'],
-    validFrom: '2020-10-01',
+    validFrom: '2020-10-13',
     disposal: 'community-resolution',
     failureConsequence: 'summons-request',
     repeatPolicy: 'while-engaging',
@@ -128,23 +129,23 @@ export const SCHEMES: readonly Scheme[] = [
     completionOutcomeCode: 8,
     requiresBwvInterview: false,
     admissibleOffences: ADMISSIBLE_OFFENCES['thames-valley-youth-diversion'],
-    source: SEED.youthForceWide,
+    source: QUOTE.youthRollingOut,
     note:
-      'Seed 002 (published 12/13 October 2020) announces the roll-out "forcewide" in October 2020 with no start day: ' +
-      'the 1st is taken. Re-diversion while the young person engages; not engaging means arrest and prosecution ' +
-      '(a summons request). Seed 003: "a community resolution is used" (recorded as Outcome 8, the Home Office counting rules\' code), six-week course (six weekly sessions; session length is a default).',
+      'Seed 002 is dated 13/10/2020 and says the force "are rolling out" the scheme: it is taken to apply from that day. ' +
+      'Re-diversion while the young person engages; not engaging means arrest and prosecution (a summons request). ' +
+      'Seed 003: community resolution (the Home Office code 8), six-week course (six weekly sessions; session length is a default).',
     provenance: {
-      validity: SEED.youthForceWide,
-      coverage: SEED.youthForceWide,
-      disposal: SEED.caseStudy,
-      failureConsequence: SEED.youthForceWide,
-      repeatPolicy: SEED.youthForceWide,
-      assessmentDeadline: SEED.caseStudy,
-      courseTemplate: SEED.caseStudy,
+      validity: QUOTE.youthForceWidePublished,
+      coverage: QUOTE.youthWithYots,
+      disposal: QUOTE.youthCommunityResolution,
+      failureConsequence: QUOTE.youthNonEngagersProsecuted,
+      repeatPolicy: QUOTE.youthRepeat,
+      assessmentDeadline: QUOTE.phoneAssessmentNextDay,
+      courseTemplate: QUOTE.sixWeekCourse,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
       completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
-      requiresBwvInterview: SEED.caseStudy,
+      requiresBwvInterview: QUOTE.bwvInterview,
     },
   },
   {
@@ -152,7 +153,7 @@ export const SCHEMES: readonly Scheme[] = [
     name: 'Thames Valley adult drug diversion with Druglink (force-wide)',
     areas: 'force-wide',
     ageBands: ['adult'],
-    validFrom: '2021-12-01',
+    validFrom: '2021-12-06',
     disposal: 'deferred-prosecution',
     failureConsequence: 'summons-request',
     repeatPolicy: 'while-engaging',
@@ -163,24 +164,23 @@ export const SCHEMES: readonly Scheme[] = [
     completionOutcomeCode: 22,
     requiresBwvInterview: true,
     admissibleOffences: ADMISSIBLE_OFFENCES['thames-valley-adult-diversion-druglink'],
-    source: SEED.druglink,
+    source: QUOTE.druglinkWho,
     note:
-      'Seed 004 gives no date; it was announced the day the Government launched its Drugs Strategy (DOMAIN.md: ' +
-      'December 2021): the 1st is taken. Adults only, whole force area, deferred prosecution (not attending: reported ' +
-      'and may be summoned); also offences linked to substance misuse. Seed 003: body-worn-video interview, unlimited ' +
-      'opportunities while engaging, regardless of previous convictions.',
+      `Seed 004 carries no date; it was announced "on the day the Government launched a new Drugs Strategy" (${DRUG_STRATEGY_PUBLISHED}). ` +
+      'Adults only, whole force area, deferred prosecution (not attending: reported and may be summoned); also any offence ' +
+      'linked to substance misuse. Seed 003: body-worn-video interview, unlimited opportunities while engaging, regardless of previous convictions.',
     provenance: {
-      validity: SEED.druglink,
-      coverage: SEED.druglink,
-      disposal: SEED.druglink,
-      failureConsequence: SEED.druglink,
-      repeatPolicy: SEED.caseStudy,
-      assessmentDeadline: SEED.caseStudy,
+      validity: QUOTE.druglinkAnnounced,
+      coverage: QUOTE.druglinkCapacity,
+      disposal: QUOTE.druglinkDeferredProsecution,
+      failureConsequence: QUOTE.druglinkDeferredProsecution,
+      repeatPolicy: QUOTE.unlimitedWhileEngaging,
+      assessmentDeadline: QUOTE.phoneAssessmentNextDay,
       courseTemplate: DEFAULT,
       missedSessionTolerance: DEFAULT,
       showCauseWindowHours: DEFAULT,
       completionOutcomeCode: HOME_OFFICE_COUNTING_RULES,
-      requiresBwvInterview: SEED.caseStudy,
+      requiresBwvInterview: QUOTE.bwvInterview,
     },
   },
 ];

@@ -1,4 +1,4 @@
-import { SEED, type Source } from '@ddp/domain';
+import { SEED, type SeedFile } from '@ddp/domain';
 
 /** The measures the seeds report a figure for. */
 export type ReferenceMeasure = 'completion' | 'engagement' | 'not-sent-to-court' | 'referrals-per-year' | 'referrals-per-week';
@@ -20,7 +20,8 @@ export interface ReferenceLine {
   comparison: 'about' | 'more-than' | 'up-to';
   /** The seed's words, exactly. */
   quote: string;
-  source: Source;
+  /** The seed file the quote is in. */
+  source: SeedFile;
 }
 
 export const REFERENCE_LINES: readonly ReferenceLine[] = [

@@ -15,7 +15,7 @@ import { RecipientDirectory } from '../recipients/recipient-directory';
 import { DeliveryReceiptsService } from '../receipts/delivery-receipts.service';
 import type { Channel } from '../templates/catalogue';
 import { messageVariables } from '../templates/message-variables';
-import { TemplateError, TemplateStore } from '../templates/template-renderer';
+import { TemplateError, TemplateStore, type RenderedMessage } from '../templates/template-renderer';
 import { DeliveryQueues, type DeliveryJobData } from './delivery-queues';
 import { RecipientResolver, type Resolution } from './recipient-resolver';
 
@@ -84,7 +84,7 @@ export class DeliveryProcessor {
       if (resolution.kind === 'deliver') {
         destination = maskDestination(resolution.channel, resolution.address);
         const c = resolution.contact;
-        personal.push(...[resolution.address, c?.givenName, c?.contact.phone, c?.contact.email].filter((v): v is string => Boolean(v)));
+        personal.push(...[resolution.address, c?.givenName, c?.contact.phone, c?.contact.email, c?.guardian?.name].filter((v): v is string => Boolean(v)));
       }
       if (resolution.kind === 'cancel') {
         await this.cancel(row, resolution.reason);
@@ -114,9 +114,10 @@ export class DeliveryProcessor {
 
   private async compose(row: NotificationEntity, to: Extract<Resolution, { kind: 'deliver' }>): Promise<OutgoingMessage> {
     const providerId = row.context?.providerId ?? to.contact?.providerId;
-    const providerContact = row.recipientRole === 'person' ? await this.directory.providerContact(providerId) : null;
+    const toPerson = row.recipientRole === 'person' || row.recipientRole === 'guardian';
+    const providerContact = toPerson ? await this.directory.providerContact(providerId) : null;
     const values = messageVariables({ referralId: row.referralId, context: row.context ?? {}, contact: to.contact, providerContact });
-    const rendered = this.templates.render(row.template, to.channel, values);
+    const rendered = row.recipientRole === 'guardian' ? guardianVersion(this.templates.render(row.template, to.channel, values), values) : this.templates.render(row.template, to.channel, values);
     const message: OutgoingMessage = { notificationId: row.id, to: to.address, subject: rendered.subject, body: rendered.body, secret: to.secret };
     if (to.channel === 'webhook') {
       message.json = {
@@ -336,4 +337,10 @@ function isPermanent(error: unknown): boolean {
 function safeText(error: unknown, knownValues: string[]): string {
   const text = error instanceof DeliveryError || error instanceof TemplateError || error instanceof ChannelBusy ? error.message : describeError(error);
   return scrubPersonalData(text, knownValues).slice(0, 500) || 'unknown error';
+}
+
+/** A notice to a young person, as their parent or guardian receives it: said to be a copy, and for whom. */
+function guardianVersion(rendered: RenderedMessage, values: Record<string, string>): RenderedMessage {
+  const line = `Hello ${values.guardianName}, you are recorded as the parent or guardian of ${values.givenName}. This is a copy of a message sent to them:`;
+  return { ...(rendered.subject !== undefined && { subject: `Copy: ${rendered.subject}` }), body: `${line}\n\n${rendered.body}` };
 }

@@ -30,6 +30,7 @@ export class RecipientResolver {
   /** `preference`: the person's current one when the caller read it with the row (else it is read here). */
   async resolve(row: NotificationEntity, preference?: Preference): Promise<Resolution> {
     if (row.recipientRole === 'person') return this.person(row, preference);
+    if (row.recipientRole === 'guardian') return this.guardian(row, preference);
     const context = row.context ?? {};
     const needsContact = !row.recipientKey || (!context.shortRef && row.template !== 'referral-declined') || (row.recipientRole === 'provider' && row.template === 'new-referral');
     const contact = needsContact ? await this.contacts.fetchContact(row.referralId) : null;
@@ -44,6 +45,22 @@ export class RecipientResolver {
       throw permanentFailure(`no endpoint configured for ${who} (PUT /v1/recipient-endpoints)`, 'no-endpoint');
     }
     return { kind: 'deliver', channel: endpoint.channel, address: endpoint.address, secret: endpoint.secret, contact };
+  }
+
+  /**
+   * A young person's parent or guardian: the copy goes by e-mail, else SMS, to the contact the
+   * officer recorded; none recorded, the copy is cancelled (not a failure). The young person's
+   * opt-out covers the copies too, except legal notices.
+   */
+  private async guardian(row: NotificationEntity, known?: Preference): Promise<Resolution> {
+    const preference = known ?? (await this.preferences.current(row.referralId));
+    if (preference.optOut && row.category !== 'legal') return { kind: 'cancel', reason: 'the person opted out' };
+    const contact = await this.contacts.fetchContact(row.referralId);
+    const guardian = contact.guardian;
+    if (!guardian) return { kind: 'cancel', reason: 'no parent or guardian is recorded' };
+    const channel = guardian.email ? 'email' : guardian.phone && smsAvailable(this.config) ? 'sms' : undefined;
+    if (!channel) throw permanentFailure('cannot reach the parent or guardian: no e-mail address, and no phone number with SMS configured', 'no-contact');
+    return { kind: 'deliver', channel, address: channel === 'email' ? guardian.email! : guardian.phone!, secret: null, contact };
   }
 
   private async person(row: NotificationEntity, known?: Preference): Promise<Resolution> {

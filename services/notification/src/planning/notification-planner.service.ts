@@ -7,7 +7,7 @@ import { RecipientDirectory } from '../recipients/recipient-directory';
 import type { Channel } from '../templates/catalogue';
 import type { AppointmentContext, NotificationContext } from '../templates/message-variables';
 import { smsAvailable, type NotificationConfig } from '../notification.config';
-import { notificationId, planForEvent, type Cancellation, type NotificationPlan, type PlanResult } from './notification-plans';
+import { guardianCopy, notificationId, planForEvent, type Cancellation, type NotificationPlan, type PlanResult } from './notification-plans';
 import { parseReminderOffsets, type ReminderOffset } from './reminder-offsets';
 
 /**
@@ -58,7 +58,7 @@ export class NotificationPlanner {
     if (envelopes.length === 0) return;
     const now = this.clock.now();
     const referralIds = envelopes.map(referralIdOf);
-    const { known, booking, closed, preferences } = await this.whatTheChunkNeeds(manager, referralIds);
+    const { known, booking, closed, youth, preferences } = await this.whatTheChunkNeeds(manager, referralIds);
     const planned: Array<{ plan: NotificationPlan; envelope: EventEnvelope }> = [];
     let changed = false;
     for (const envelope of envelopes) {
@@ -71,17 +71,50 @@ export class NotificationPlanner {
       }
       if (result.closesReferral) {
         await manager.query(
-          `INSERT INTO referral_state (referral_id, closed_at, closed_by_event) VALUES ($1, $2, $3) ON CONFLICT (referral_id) DO NOTHING`,
+          `INSERT INTO referral_state (referral_id, closed_at, closed_by_event) VALUES ($1, $2, $3)
+           ON CONFLICT (referral_id) DO UPDATE SET closed_at = $2, closed_by_event = $3 WHERE referral_state.closed_at IS NULL`,
           [referralId, now, envelope.eventType],
         );
       }
+      if (result.youth) {
+        await manager.query(
+          `INSERT INTO referral_state (referral_id, youth) VALUES ($1, true) ON CONFLICT (referral_id) DO UPDATE SET youth = true`,
+          [referralId],
+        );
+        youth.add(referralId);
+        // Scheduling's events come on another topic and may have been planned first: copy what the person was already sent or is due.
+        await this.copyPersonNoticesToGuardian(manager, referralId, now);
+      }
       for (const cancellation of result.cancel) await this.cancel(manager, cancellation, now);
       // Events of a withdrawn or finished referral can still arrive from another topic: the person hears nothing more.
-      for (const plan of result.create) if (!(plan.role === 'person' && closed.has(referralId))) planned.push({ plan, envelope });
+      for (const plan of result.create) {
+        if (plan.role === 'person' && closed.has(referralId)) continue;
+        planned.push({ plan, envelope });
+        // Notices about a young person reach their parent or guardian too (if none is recorded, the copy is cancelled at send time).
+        if (plan.role === 'person' && youth.has(referralId)) planned.push({ plan: guardianCopy(plan), envelope });
+      }
       changed ||= result.create.length > 0 || result.cancel.length > 0;
     }
     await this.insert(manager, planned, preferences, now);
     if (changed) this.dispatcher.wakeAfterCommit(manager);
+  }
+
+  /**
+   * The guardian's copies of a young person's notices planned before this service knew the
+   * referral was a young person's (its appointments' events can overtake ReferralCreated):
+   * each notice not cancelled, except reminders whose time has passed, due now or when it was.
+   */
+  private async copyPersonNoticesToGuardian(manager: EntityManager, referralId: string, now: Date): Promise<void> {
+    await manager.query(
+      `INSERT INTO notification (id, referral_id, template, channel, recipient_role, recipient_key, category, appointment_id, reminder_offset,
+                                 status, due_at, attempts, context, source_event_id, source_event_type, correlation_id, needs_sync, created_at, updated_at)
+       SELECT regexp_replace(id, ':person$', ':guardian'), referral_id, template, channel, 'guardian', recipient_key, category, appointment_id, reminder_offset,
+              CASE WHEN due_at > $2 THEN 'scheduled' ELSE 'queued' END, GREATEST(due_at, $2), 0, context, source_event_id, source_event_type, correlation_id, true, $2, $2
+         FROM notification
+        WHERE referral_id = $1 AND recipient_role = 'person' AND status <> 'cancelled' AND (category <> 'reminder' OR due_at > $2)
+       ON CONFLICT (id) DO NOTHING`,
+      [referralId, now],
+    );
   }
 
   /** New notice rows in one statement (ON CONFLICT DO NOTHING: a redelivered or re-emitted event adds nothing). */
@@ -115,7 +148,7 @@ export class NotificationPlanner {
   private async plannedChannels(plans: NotificationPlan[], preferences: Map<string, Channel | null>): Promise<Channel[]> {
     const findEndpoint = plans.some((p) => p.role !== 'person') ? await this.directory.endpointFinder() : null;
     return plans.map((plan) => {
-      if (plan.role === 'person') {
+      if (plan.role === 'person' || plan.role === 'guardian') {
         const wanted = preferences.get(plan.referralId) ?? this.config.PERSON_DEFAULT_CHANNEL;
         return wanted === 'sms' && !smsAvailable(this.config) ? 'email' : wanted;
       }
@@ -135,7 +168,7 @@ export class NotificationPlanner {
       params.push(c.ids);
       where.push(`id = ANY($${params.length})`);
     } else {
-      where.push(`recipient_role = 'person'`);
+      where.push(`recipient_role IN ('person', 'guardian')`);
       if (c.remindersOnly) where.push(`category = 'reminder'`);
       if (c.appointmentIds) {
         params.push(c.appointmentIds);
@@ -188,7 +221,10 @@ export class NotificationPlanner {
    * closed, and the person's current channel preference.
    */
   private async whatTheChunkNeeds(manager: EntityManager, referralIds: string[]) {
-    const [row]: Array<{ known: Array<{ referral_id: string; context: NotificationContext }>; booking: Array<BookingNoticeRow & { referral_id: string }>; closed: string[]; preferences: Array<{ referral_id: string; channel: Channel | null }> }> =
+    const [row]: Array<{
+      known: Array<{ referral_id: string; context: NotificationContext }>; booking: Array<BookingNoticeRow & { referral_id: string }>; closed: string[]; youth: string[];
+      preferences: Array<{ referral_id: string; channel: Channel | null }>;
+    }> =
       await manager.query(
         `SELECT
            (SELECT coalesce(json_agg(json_build_object('referral_id', referral_id, 'context', context) ORDER BY created_at), '[]')
@@ -196,6 +232,7 @@ export class NotificationPlanner {
            (SELECT coalesce(json_agg(json_build_object('referral_id', referral_id, 'id', id, 'template', template, 'recipient_key', recipient_key, 'context', context, 'due_at', due_at)), '[]')
               FROM notification WHERE referral_id = ANY($1) AND template IN ('new-referral', 'assessment-booked')) AS booking,
            (SELECT coalesce(array_agg(referral_id::text), '{}') FROM referral_state WHERE referral_id = ANY($1) AND closed_at IS NOT NULL) AS closed,
+           (SELECT coalesce(array_agg(referral_id::text), '{}') FROM referral_state WHERE referral_id = ANY($1) AND youth) AS youth,
            (SELECT coalesce(json_agg(json_build_object('referral_id', referral_id, 'channel', channel)), '[]')
               FROM notification_preference WHERE referral_id = ANY($1) AND superseded_at IS NULL) AS preferences`,
         [referralIds],
@@ -212,6 +249,7 @@ export class NotificationPlanner {
       known,
       booking: groupBy(row.booking, (r) => r.referral_id),
       closed: new Set(row.closed),
+      youth: new Set(row.youth),
       preferences: new Map(row.preferences.map((p) => [p.referral_id, p.channel])),
     };
   }

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@ddp/contracts';
+import { ukLocalDate, youthOffendingTeamOn } from '@ddp/domain';
 import type { Category, RecipientRole, TemplateName } from '../templates/catalogue';
 import { TEMPLATES } from '../templates/catalogue';
 import type { AppointmentContext, NotificationContext } from '../templates/message-variables';
@@ -40,6 +41,13 @@ export interface PlanResult {
   cancel: Cancellation[];
   /** The referral is over for the person (withdrawn, completed): later person notices are not created. */
   closesReferral?: boolean;
+  /** A young person's referral: their notices are copied to their parent or guardian from now on. */
+  youth?: boolean;
+}
+
+/** The parent's or guardian's copy of a notice to a young person: same template, same time, its own row. */
+export function guardianCopy(personPlan: NotificationPlan): NotificationPlan {
+  return { ...personPlan, id: personPlan.id.replace(/:person$/, ':guardian'), role: 'guardian' };
 }
 
 export interface PlanSettings {
@@ -136,12 +144,16 @@ export function planForEvent(envelope: EventEnvelope, settings: PlanSettings): P
           providerId: d.providerId, officerCollarNumber: d.officerCollarNumber, bwvReference: d.bwvReference,
         },
       };
+      // A young person's referral is shared with the area's Youth Offending Team (seed 002).
+      const team = d.ageBand === 'youth' ? youthOffendingTeamOn(d.area, ukLocalDate(new Date(d.encounterAt))) : undefined;
       return {
         create: [
           plan('referral-accepted', { kind: 'referral-decision', subject: referralId, referralId, recipientKey: d.officerCollarNumber, dueAt: now, context }),
           plan('new-referral', { subject: referralId, referralId, recipientKey: d.providerId ?? null, dueAt: now, context }),
+          ...(team ? [plan('youth-referral-shared', { subject: referralId, referralId, recipientKey: d.area, dueAt: now, context: { ...context, teamName: team.name } })] : []),
         ],
         cancel: [],
+        ...(d.ageBand === 'youth' && { youth: true }),
       };
     }
 

@@ -46,7 +46,7 @@ export class PreferencesService {
       if (row.optOut && !before.optOut) {
         await m.query(
           `UPDATE notification SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'the person opted out', needs_sync = true, updated_at = $2
-            WHERE referral_id = $1 AND recipient_role = 'person' AND category IN ('routine', 'reminder')
+            WHERE referral_id = $1 AND recipient_role IN ('person', 'guardian') AND category IN ('routine', 'reminder')
               AND status IN ('scheduled', 'queued', 'held-quiet-hours')`,
           [referralId, now],
         );

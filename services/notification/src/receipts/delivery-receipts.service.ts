@@ -45,7 +45,8 @@ export class DeliveryReceiptsService {
         },
         { key: row.referralId, correlationId: row.correlationId, causationId: null },
       );
-      if (row.template === 'show-cause' && typeof reviewId === 'string') await this.followUpShowCause(m, reviewId, receipt.status === 'delivered', now);
+      // The person's own notice decides; a guardian's copy (a young person's) neither confirms it nor calls for the phone task.
+      if (row.template === 'show-cause' && row.recipientRole === 'person' && typeof reviewId === 'string') await this.followUpShowCause(m, reviewId, receipt.status === 'delivered', now);
       return 'recorded';
     });
   }

@@ -14,6 +14,9 @@ export interface ContactDetails {
   area?: string;
   schemeId?: string;
   providerId?: string;
+  ageBand?: string;
+  /** A young person's parent or guardian, when recorded. */
+  guardian?: { name: string; phone?: string; email?: string };
 }
 
 export interface ContactSource {

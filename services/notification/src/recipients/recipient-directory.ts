@@ -15,6 +15,7 @@ const LOOKUP_ORDER: Record<string, EndpointMatch[]> = {
   officer: ['collar', 'area', 'default'],
   provider: ['provider', 'default'],
   'courts-unit': ['area', 'default'],
+  'youth-offending-team': ['area', 'default'],
 };
 
 /**

@@ -6,8 +6,11 @@ import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from '@ddp/platform';
 import { ENDPOINT_MATCHES, type EndpointMatch } from './recipient-endpoint.entity';
 import { RecipientDirectory } from './recipient-directory';
 
+/** The organisations whose endpoints are configured here (people are reached through the referral service). */
+const ENDPOINT_ROLES = ['officer', 'provider', 'courts-unit', 'youth-offending-team'];
+
 export class PutEndpointDto {
-  @ApiProperty({ enum: ['officer', 'provider', 'courts-unit'] }) @IsIn(['officer', 'provider', 'courts-unit']) role: string;
+  @ApiProperty({ enum: ENDPOINT_ROLES }) @IsIn(ENDPOINT_ROLES) role: string;
   @ApiProperty({ enum: ENDPOINT_MATCHES, description: 'collar number, provider id, area code, or the default for the role' })
   @IsIn(ENDPOINT_MATCHES) match: EndpointMatch;
   @ApiPropertyOptional({ description: 'The collar number, provider id or area code (omit for default)', example: 'druglink' })

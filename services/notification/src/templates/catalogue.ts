@@ -4,7 +4,8 @@
  * (checked by catalogue.spec.ts).
  */
 export type Channel = 'email' | 'sms' | 'webhook';
-export type RecipientRole = 'person' | 'officer' | 'provider' | 'courts-unit';
+/** 'guardian': a young person's parent or guardian, sent a copy of each of the person's notices (the person's templates). */
+export type RecipientRole = 'person' | 'guardian' | 'officer' | 'provider' | 'courts-unit' | 'youth-offending-team';
 
 /**
  * routine      confirmations and missed-appointment notices to the person (opt-out stops them)
@@ -43,6 +44,7 @@ export const TEMPLATES = {
   'attendance-overdue': { role: 'provider', category: 'operational', channels: ORGANISATION, trigger: 'AttendanceOverdue' },
   'show-cause-phone-task': { role: 'provider', category: 'operational', channels: ORGANISATION, trigger: 'ComplianceReviewOpened, when the show-cause notice is not confirmed delivered in time' },
   'summons-requested': { role: 'courts-unit', category: 'operational', channels: ORGANISATION, trigger: 'SummonsRequested' },
+  'youth-referral-shared': { role: 'youth-offending-team', category: 'operational', channels: ORGANISATION, trigger: 'ReferralCreated for a young person, in an area with a Youth Offending Team' },
   'summons-withdrawn': { role: 'courts-unit', category: 'operational', channels: ORGANISATION, trigger: 'SummonsRequestWithdrawn (after the request went out)' },
 } as const satisfies Record<string, TemplateSpec>;
 

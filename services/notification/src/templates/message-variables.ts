@@ -30,6 +30,8 @@ export interface NotificationContext {
   deadline?: string;
   reason?: string;
   reasons?: string[];
+  /** The Youth Offending Team a young person's referral is shared with. */
+  teamName?: string;
   /** Event data passed on to organisations' systems (webhook `data`); jsonb. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   event?: Record<string, any>;
@@ -137,6 +139,8 @@ export function messageVariables({ referralId, context, contact, providerContact
     bwvReference: String(event.bwvReference ?? 'none recorded'),
     summonsRequestId: String(event.summonsRequestId ?? 'not known'),
     reviewId: String(event.reviewId ?? 'not known'),
+    teamName: context.teamName ?? 'Youth Offending Team',
+    guardianName: contact?.guardian?.name ?? 'parent or guardian',
     detectedBy: event.detectedBy === 'provider' ? 'the provider recorded it as missed' : 'nothing was recorded by the deadline',
   };
 }

@@ -4,7 +4,8 @@ import { fairnessTable, measureRates, pilotComparison, protectedRate } from './e
 
 const counts = (c: Partial<Counts>): Counts => ({
   referrals: 0, declines: 0, withdrawals: 0, assessmentsCompleted: 0, assessmentsWithinDeadline: 0, completions: 0,
-  reviewsOpened: 0, reviewsExcused: 0, summonsRequests: 0, summonsWithdrawn: 0, noFurtherDiversions: 0, ...c,
+  reviewsOpened: 0, reviewsExcused: 0, summonsRequests: 0, summonsWithdrawn: 0, noFurtherDiversions: 0,
+  refusals: 0, quantitiesJudgedByOfficer: 0, signpostedCompletions: 0, ...c,
 });
 
 describe('evaluation tables from read-model counts', () => {

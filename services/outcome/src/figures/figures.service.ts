@@ -10,6 +10,7 @@ import { REFERENCE_FIGURES, type Measure } from './reference-figures';
 export const COUNTERS = [
   'referrals', 'declines', 'withdrawals', 'assessmentsCompleted', 'assessmentsWithinDeadline', 'completions',
   'reviewsOpened', 'reviewsExcused', 'summonsRequests', 'summonsWithdrawn', 'noFurtherDiversions',
+  'refusals', 'quantitiesJudgedByOfficer', 'signpostedCompletions',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
@@ -40,6 +41,10 @@ export interface Rates {
   shareNotSentToCourt: number | null;
   noFurtherDiversionRate: number | null;
   declineShare: number | null;
+  /** Of the people eligible, the share who refused the diversion offered. */
+  refusalShare: number | null;
+  /** Of the completions, the share signposted to other local services. */
+  signpostedShare: number | null;
 }
 
 export interface StatsQuery {
@@ -63,6 +68,8 @@ export function ratesOf(c: Counts): Rates {
     shareNotSentToCourt: cohort > 0 ? ratio(cohort - (c.summonsRequests - c.summonsWithdrawn), cohort) : null,
     noFurtherDiversionRate: ratio(c.noFurtherDiversions, cohort),
     declineShare: ratio(c.declines, c.referrals + c.declines),
+    refusalShare: ratio(c.refusals, c.referrals + c.refusals),
+    signpostedShare: ratio(c.signpostedCompletions, c.completions),
   };
 }
 

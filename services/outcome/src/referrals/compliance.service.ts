@@ -3,7 +3,7 @@ import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import {
   ComplianceReviewClosed, ComplianceReviewOpened, DiversionCompleted, NoFurtherDiversion, RebookingRequested,
   type AppointmentRescheduledData, type AssessmentCompletedData, type AssessmentMissedData, type AssessmentScheduledData,
-  type AttendanceLine, type CourseBookedData, type CourseCompletedData, type CourseMissedData, type DataOf, type EventDefinition,
+  type AttendanceLine, type CourseBookedData, type DiversionRefusedData, type CourseCompletedData, type CourseMissedData, type DataOf, type EventDefinition,
   type EventEnvelope, type ReferralCreatedData, type ReferralDeclinedData, type ReferralWithdrawnData, type SessionAttendedData,
 } from '@ddp/contracts';
 import {
@@ -11,7 +11,7 @@ import {
   type AbsenceClass, type LifecycleEvent, type ReferralStatus, type Scheme,
 } from '@ddp/domain';
 import { Clock, entityRowsInsert, JsonLogger, Outbox, PermanentError, SERVICE_CONFIG, writeTogether } from '@ddp/platform';
-import { cellOf, NOT_RECORDED } from '../figures/cells';
+import { cellOf, encounterCell, NOT_RECORDED } from '../figures/cells';
 import { FiguresService } from '../figures/figures.service';
 import type { OutcomeConfig } from '../outcome.config';
 import { ComplianceReviewEntity, type ReviewResolutionValue } from '../reviews/compliance-review.entity';
@@ -114,7 +114,10 @@ export class ComplianceService {
     await writeTogether(m, [
       entityRowsInsert(m, ReferralCaseEntity, created.map((c) => c.rc)),
       entityRowsInsert(m, ReferralStatusHistoryEntity, created.map(({ rc, e }) => this.historyRow(rc, null, 'referred', 'referral-created', causeOfEvent(e)))),
-      this.figures.deltaRows(created.map(({ rc }) => ({ cell: cellOf(rc), deltas: { referrals: 1 } }))),
+      this.figures.deltaRows(created.map(({ rc, e }) => ({
+        cell: cellOf(rc),
+        deltas: { referrals: 1, quantitiesJudgedByOfficer: e.data.quantityBasis === 'officer-judgement' ? 1 : 0 },
+      }))),
       ...(deferred.length ? [(bind: (v: unknown) => string) => `UPDATE deferred_event SET replayed_at = ${bind(now)} WHERE id = ANY(${bind(deferred.map((d) => d.id))}::bigint[])`] : []),
     ]);
     // Apply the overtaking events now, in order.
@@ -157,6 +160,12 @@ export class ComplianceService {
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  /** A refusal of an eligible diversion: counted apart from declines (no case: nothing follows). */
+  async onDiversionRefused(m: EntityManager, e: EventEnvelope<DiversionRefusedData>): Promise<void> {
+    const d = e.data;
+    await this.figures.bump(m, encounterCell(d.schemeId, d), { refusals: 1 });
   }
 
   async onReferralDeclined(m: EntityManager, e: EventEnvelope<ReferralDeclinedData>): Promise<void> {
@@ -398,7 +407,7 @@ export class ComplianceService {
       courseId: d.courseId,
       ageBand: rc.ageBand,
     }, rc.referralId, cause);
-    await this.figures.bump(m, cellOf(rc), { completions: 1 });
+    await this.figures.bump(m, cellOf(rc), { completions: 1, signpostedCompletions: d.signposting?.length ? 1 : 0 });
   }
 
   private async appointmentRescheduled(m: EntityManager, rc: ReferralCaseEntity, scheme: Scheme, e: EventEnvelope<AppointmentRescheduledData>) {

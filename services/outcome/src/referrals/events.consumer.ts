@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type {
   AppointmentRescheduledData, AssessmentCompletedData, AssessmentMissedData, AssessmentScheduledData, CourseBookedData, CourseCompletedData,
-  CourseMissedData, EventEnvelope, ReferralCreatedData, ReferralDeclinedData, ReferralWithdrawnData, SessionAttendedData,
+  CourseMissedData, DiversionRefusedData, EventEnvelope, ReferralCreatedData, ReferralDeclinedData, ReferralWithdrawnData, SessionAttendedData,
 } from '@ddp/contracts';
 import { batchPattern, EventBatchContext, EventContext } from '@ddp/platform';
 import { ComplianceService } from './compliance.service';
@@ -35,6 +35,11 @@ export class OutcomeEventsConsumer {
   @EventPattern('ReferralDeclined')
   onReferralDeclined(@Payload() e: EventEnvelope<ReferralDeclinedData>, @Ctx() ctx: EventContext) {
     return this.compliance.onReferralDeclined(ctx.manager, e);
+  }
+
+  @EventPattern('DiversionRefused')
+  onDiversionRefused(@Payload() e: EventEnvelope<DiversionRefusedData>, @Ctx() ctx: EventContext) {
+    return this.compliance.onDiversionRefused(ctx.manager, e);
   }
 
   @EventPattern('ReferralWithdrawn')

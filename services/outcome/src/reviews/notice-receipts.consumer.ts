@@ -12,7 +12,8 @@ export class NoticeReceiptsConsumer {
   @EventPattern('NotificationDeliveryReported')
   async onDeliveryReported(@Payload() e: EventEnvelope<NotificationDeliveryReportedData>, @Ctx() ctx: EventContext): Promise<void> {
     const d = e.data;
-    if (d.template !== 'show-cause' || d.status !== 'delivered' || !d.reviewId) return;
+    // Only the person's own notice starts the window (a guardian's copy reaching them is not the person told).
+    if (d.template !== 'show-cause' || d.recipientRole !== 'person' || d.status !== 'delivered' || !d.reviewId) return;
     await this.notices.confirm(ctx.manager, d.reviewId, { at: new Date(d.reportedAt), via: d.channel, by: 'notify-delivery-receipt' });
   }
 }

@@ -102,6 +102,11 @@ describe('outcome service: the show-cause window counts from the notice reaching
   it('a notice never confirmed: the window does not close, however long; the provider\'s recorded call starts a full window', async () => {
     const { r, review } = await underReview();
     await delivered(r, review.reviewId, 'permanent-failure'); // a failure confirms nothing
+    // Nor does a guardian's copy reaching the guardian (issue 18: a young person's notices are copied): the person was not told.
+    await send(NotificationDeliveryReported, {
+      notificationId: `show-cause:${review.reviewId}:guardian`, referralId: r.referralId, channel: 'email', recipientRole: 'guardian', template: 'show-cause',
+      status: 'delivered', reportedAt: iso(now()), reviewId: review.reviewId,
+    });
     await advance(10 * 24 * HOUR);
     await sleep(2000); // the window job has run (and held the review) by now
     expect(await eventsOf('SummonsRequested', r.referralId)).toHaveLength(0);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { ABSENCE_CLASSES, IsDateOrInstant, IsInstant, IsListOf, MODALITIES, type AbsenceClassValue, type ModalityValue } from '@ddp/contracts';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ABSENCE_CLASSES, IsDateOrInstant, IsInstant, IsListOf, MODALITIES, SIGNPOSTING_KINDS, type AbsenceClassValue, type ModalityValue } from '@ddp/contracts';
 import { APPOINTMENT_STATUSES } from '../appointments/appointment.entity';
 import { REFERRAL_STATUSES } from '@ddp/domain';
 
@@ -93,6 +93,13 @@ export class AttendanceBody {
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+
+  @ApiPropertyOptional({
+    enum: SIGNPOSTING_KINDS, isArray: true,
+    description: 'With the attendance that completes the course: the kinds of local service the person was signposted to for ongoing support (seed 004); [] for none.',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(SIGNPOSTING_KINDS.length) @IsIn(SIGNPOSTING_KINDS, { each: true, message: `each signposting must be one of ${SIGNPOSTING_KINDS.join(', ')}` })
+  signposting?: string[];
 }
 
 export class RescheduleBody {

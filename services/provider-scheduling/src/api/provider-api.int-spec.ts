@@ -228,12 +228,18 @@ describe('provider-scheduling: the provider API', () => {
     await at('2030-04-04T16:05:00Z');
     expect((await mark(young.providerId, rebooked.body.appointment.appointmentId, { mark: 'attended' })).status).toBe(200);
 
-    // Session 6: the last one attended → CourseCompleted.
+    // Session 6: the last one attended, with the signposting given at completion (seed 004) → CourseCompleted.
     await at('2030-04-10T16:05:00Z');
-    const last = await mark(young.providerId, s[5], { mark: 'attended' });
+    const unknownKind = await mark(young.providerId, s[5], { mark: 'attended', signposting: ['a-named-charity'] });
+    expect(unknownKind.status).toBe(400);
+    expect(JSON.stringify(unknownKind.body)).toContain('signposting');
+    const last = await mark(young.providerId, s[5], { mark: 'attended', signposting: ['drug-treatment', 'family-support'] });
     expect(last.body.referralStatus).toBe('completed');
     const completed = await event<CourseCompletedData>('CourseCompleted', young.referralId);
-    expect(completed.data).toEqual({ referralId: young.referralId, courseId: course.courseId, completedAt: '2030-04-10T16:05:00.000Z', sessionsAttended: 6, providerId: young.providerId });
+    expect(completed.data).toEqual({
+      referralId: young.referralId, courseId: course.courseId, completedAt: '2030-04-10T16:05:00.000Z', sessionsAttended: 6, providerId: young.providerId,
+      signposting: ['drug-treatment', 'family-support'],
+    });
     expect(await queryDatabase(db, 'SELECT status FROM course WHERE id = $1', [course.courseId])).toEqual([{ status: 'completed' }]);
     await expectRefusal(young.referralId, () => provider.post(`/appointments/${s[5]}/reschedule`, { requestedBy: 'person', reason: 'x' }), 409, 'appointment-already-held');
 

@@ -21,4 +21,6 @@ export class CourseEntity {
   @Column({ name: 'defer_count', type: 'int' }) deferCount: number;
   @Column({ name: 'last_deferred_at', type: 'timestamptz', nullable: true }) lastDeferredAt: Date | null;
   @Column({ name: 'last_deferred_by', type: 'text', nullable: true }) lastDeferredBy: string | null;
+  /** Kinds of local service the person was signposted to at completion (SIGNPOSTING_KINDS). */
+  @Column({ type: 'jsonb', nullable: true }) signposting: string[] | null;
 }

@@ -24,6 +24,8 @@ export interface AttendanceInput {
   mark: 'attended' | 'late' | 'did-not-attend';
   absenceClass?: 'acceptable' | 'logistics' | 'unacceptable';
   notes?: string;
+  /** With an attendance that can end the course: the kinds of local service the person was signposted to. */
+  signposting?: string[];
 }
 
 export interface MoveRequest {
@@ -92,7 +94,7 @@ export class CourseService implements OnModuleInit {
       id: randomUUID(), referralId: referral.referralId, providerId: provider.id, schemeId: scheme.id, modality: input.modality,
       sessions: template.sessions, intervalDays: template.intervalDays, sessionMinutes: template.sessionMinutes, firstSessionAt: times[0].startsAt,
       status: 'booked', bookedAt: uow.now, bookedBy: uow.actor, completedAt: null, cancelledAt: null, cancelReason: null,
-      deferCount: 0, lastDeferredAt: null, lastDeferredBy: null,
+      deferCount: 0, lastDeferredAt: null, lastDeferredBy: null, signposting: null,
     };
     await uow.manager.insert(CourseEntity, course);
     const sessions: AppointmentEntity[] = [];
@@ -134,6 +136,9 @@ export class CourseService implements OnModuleInit {
     if (input.mark !== 'did-not-attend' && input.absenceClass) {
       throw unprocessable('absence-class-not-allowed', `absenceClass applies only to did-not-attend, not to ${input.mark}`);
     }
+    if (input.mark === 'did-not-attend' && input.signposting) {
+      throw unprocessable('signposting-not-allowed', 'signposting is recorded with the attendance that completes the course, not with a did-not-attend');
+    }
     const scheme = this.schemeOf(referral);
     const priorFailures = Number((await uow.manager.query('SELECT count(*)::int AS n FROM attendance WHERE referral_id = $1 AND counts_as_failure', [referral.referralId]))[0].n);
     const assessment = assessAttendance(input.mark, input.absenceClass, priorFailures, scheme);
@@ -167,6 +172,7 @@ export class CourseService implements OnModuleInit {
       return row;
     }
 
+    if (input.signposting) await uow.manager.update(CourseEntity, { id: session.courseId! }, { signposting: [...new Set(input.signposting)] });
     await uow.publish(SessionAttended, {
       referralId: referral.referralId, appointmentId: session.id, sessionNumber: session.sessionNumber!, mark: input.mark,
       recordedAt: uow.now.toISOString(), courseId: session.courseId!, providerId: session.providerId, recordedBy: uow.actor,
@@ -188,6 +194,7 @@ export class CourseService implements OnModuleInit {
     await this.lifecycle.move(uow.manager, referral, { type: 'course-completed' }, uow.actor, uow.now, `course ${courseId}`);
     await uow.publish(CourseCompleted, {
       referralId: referral.referralId, courseId, completedAt: uow.now.toISOString(), sessionsAttended: held.length, providerId: course.providerId,
+      signposting: course.signposting ?? [],
     }, referral);
   }
 

@@ -40,6 +40,10 @@ const VALID: Array<[string, unknown]> = [
   ['phone with spaces', withChange((e) => { e.person.contact = { phone: '07700 900 123' }; })],
   ['extra fields are ignored', withChange((e) => { e.extra = { anything: true }; })],
   ['29 February in a leap year', withChange((e) => { e.person.dateOfBirth = '2004-02-29'; })],
+  ['an offence type the configuration may not know (a decline, not a 400)', withChange((e) => { e.offence = { type: 'knife-possession' }; })],
+  ['a substance with no threshold, judged small by the officer', withChange((e) => { e.offence.substance = 'khat'; e.offence.officerJudgedSmallPersonalQuantity = true; })],
+  ['offered and refused', withChange((e) => { e.offer = { accepted: false }; })],
+  ["a young person with a guardian's contact", withChange((e) => { e.person.dateOfBirth = '2010-05-01'; e.person.guardian = { name: 'Sam Doe', relationship: 'mother', phone: '07700 900124', email: 'sam@example.org' }; })],
 ];
 
 const INVALID: Array<[string, unknown, string]> = [
@@ -62,7 +66,11 @@ const INVALID: Array<[string, unknown, string]> = [
   ['email without a domain', withChange((e) => { e.person.contact.email = 'alex@'; }), 'person.contact.email'],
   ['unknown ethnicity', withChange((e) => { e.person.ethnicity = 'martian'; }), 'person.ethnicity'],
   ['unknown sex value', withChange((e) => { e.person.sex = 'M'; }), 'person.sex'],
-  ['unknown offence type', withChange((e) => { e.offence.type = 'burglary'; }), 'offence.type'],
+  // Offence types are configuration: any code passes the contract (an unconfigured one is declined), a non-code does not.
+  ['offence type not a code', withChange((e) => { e.offence.type = 'Shop lifting'; }), 'offence.type'],
+  ['guardian without a name', withChange((e) => { e.person.guardian = { phone: '07700 900123' }; }), 'person.guardian.name'],
+  ['offer without accepted', withChange((e) => { e.offer = {}; }), 'offer.accepted'],
+  ['officer judgement as a string', withChange((e) => { e.offence.officerJudgedSmallPersonalQuantity = 'yes'; }), 'offence.officerJudgedSmallPersonalQuantity'],
   ['drug class D', withChange((e) => { e.offence.drugClass = 'D'; }), 'offence.drugClass'],
   ['substance in capitals', withChange((e) => { e.offence.substance = 'Cannabis'; }), 'offence.substance'],
   ['quantity zero', withChange((e) => { e.offence.quantity.value = 0; }), 'offence.quantity.value'],

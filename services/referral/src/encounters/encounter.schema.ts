@@ -1,4 +1,4 @@
-import { CODE_PATTERN, DRUG_CLASSES, ETHNICITY_CATEGORIES, INSTANT_PATTERN, OFFENCE_TYPES, SEX_VALUES } from '@ddp/contracts';
+import { CODE_PATTERN, DRUG_CLASSES, ETHNICITY_CATEGORIES, INSTANT_PATTERN, SEX_VALUES } from '@ddp/contracts';
 
 /*
  * The police encounter contract (body of POST /v1/encounters and value of each message on
@@ -55,13 +55,24 @@ export const ENCOUNTER_JSON_SCHEMA: Json = {
         }),
         ethnicity: { ...optionalEnum(ETHNICITY_CATEGORIES), description: 'Self-defined, ONS 2021 categories; used only for fairness figures.' },
         sex: optionalEnum(SEX_VALUES),
+        guardian: optional({
+          type: 'object',
+          required: ['name'],
+          description: "A parent's or guardian's contact, for a young person: notices about the child reach this adult too.",
+          properties: {
+            name: text(200),
+            relationship: optional({ type: 'string', maxLength: 60 }),
+            phone: optional({ type: 'string', pattern: '^\\+?[0-9 ]{7,20}$' }),
+            email: optional({ type: 'string', format: 'email', maxLength: 254 }),
+          },
+        }),
       },
     },
     offence: {
       type: 'object',
       required: ['type'],
       properties: {
-        type: { type: 'string', enum: [...OFFENCE_TYPES] },
+        type: { type: 'string', pattern: CODE_PATTERN.source, maxLength: 60, description: 'An offence type the service is configured for, e.g. possession, shoplifting; the list is configuration (libs/domain OFFENCE_TYPES), an unconfigured type is declined as offence-type-unknown.' },
         substance: optional({ type: 'string', pattern: CODE_PATTERN.source, maxLength: 40, description: 'Lower-case code, e.g. cannabis. Needed for possession.' }),
         drugClass: optionalEnum(DRUG_CLASSES),
         quantity: optional({
@@ -72,6 +83,10 @@ export const ENCOUNTER_JSON_SCHEMA: Json = {
             unit: { type: 'string', enum: ['g', 'mg', 'ml', 'tablets', 'wraps'] },
           },
         }),
+        officerJudgedSmallPersonalQuantity: optional({
+          type: 'boolean',
+          description: 'The officer judges the quantity small and for personal use; decides where no small-quantity threshold can (a substance or unit without one).',
+        }),
       },
     },
     indicators: {
@@ -81,11 +96,17 @@ export const ENCOUNTER_JSON_SCHEMA: Json = {
         suspectedSupply: { type: 'boolean' },
         linkedToSubstanceMisuse: optional({
           type: 'boolean',
-          description: 'For shoplifting, theft or anti-social behaviour: the officer judges it linked to substance misuse (absent counts as linked).',
+          description: 'For an offence other than possession: the officer judges it linked to substance misuse (absent counts as linked).',
         }),
       },
     },
     bwvReference: optional({ ...text(64), description: 'Body-worn video reference of the street interview (needed by the adult deferred-prosecution schemes).' }),
+    offer: optional({
+      type: 'object',
+      required: ['accepted'],
+      description: 'Diversion was offered on the street, and whether the person accepted. A refusal is the normal route; absent: not recorded.',
+      properties: { accepted: { type: 'boolean' } },
+    }),
   },
 };
 

@@ -1,5 +1,5 @@
-import type { Encounter, EqualityMonitoring, ReferralCreatedData, ReferralDeclinedData } from '@ddp/contracts';
-import type { DrugClass, EligibilityDecision, EncounterFacts, OffenceType, Provider } from '@ddp/domain';
+import type { DiversionRefusedData, Encounter, EqualityMonitoring, ReferralCreatedData, ReferralDeclinedData } from '@ddp/contracts';
+import type { DrugClass, EligibilityDecision, EncounterFacts, Provider } from '@ddp/domain';
 
 /** The encounter as the eligibility rules see it (optional fields: null and absent alike). */
 export function toEncounterFacts(encounter: Encounter): EncounterFacts {
@@ -9,16 +9,18 @@ export function toEncounterFacts(encounter: Encounter): EncounterFacts {
     area: encounter.area,
     dateOfBirth: encounter.person.dateOfBirth,
     offence: {
-      type: offence.type as OffenceType,
+      type: offence.type,
       ...(offence.substance != null && { substance: offence.substance }),
       ...(offence.drugClass != null && { drugClass: offence.drugClass as DrugClass }),
       ...(offence.quantity != null && { quantity: { value: offence.quantity.value, unit: offence.quantity.unit } }),
+      ...(offence.officerJudgedSmallPersonalQuantity != null && { officerJudgedSmallPersonalQuantity: offence.officerJudgedSmallPersonalQuantity }),
     },
     indicators: {
       suspectedSupply: indicators.suspectedSupply,
       ...(indicators.linkedToSubstanceMisuse != null && { linkedToSubstanceMisuse: indicators.linkedToSubstanceMisuse }),
     },
     ...(encounter.bwvReference != null && { bwvReference: encounter.bwvReference }),
+    ...(encounter.offer != null && { offer: { accepted: encounter.offer.accepted } }),
   };
 }
 
@@ -37,6 +39,7 @@ export function offenceRecord(encounter: Encounter): Record<string, unknown> {
     ...(offence.substance != null && { substance: offence.substance }),
     ...(offence.drugClass != null && { drugClass: offence.drugClass }),
     ...(offence.quantity != null && { quantity: { value: offence.quantity.value, unit: offence.quantity.unit } }),
+    ...(offence.officerJudgedSmallPersonalQuantity != null && { officerJudgedSmallPersonalQuantity: offence.officerJudgedSmallPersonalQuantity }),
   };
 }
 
@@ -60,6 +63,23 @@ export function referralCreatedData(
     ...(provider && { providerId: provider.id }),
     officerCollarNumber: encounter.officer.collarNumber,
     ...(encounter.bwvReference != null && { bwvReference: encounter.bwvReference }),
+    ...(equality && { equality }),
+    ...(decision.quantityBasis && { quantityBasis: decision.quantityBasis }),
+  };
+}
+
+export function diversionRefusedData(referralId: string, encounter: Encounter, decision: EligibilityDecision): DiversionRefusedData {
+  const equality = equalityOf(encounter);
+  return {
+    referralId,
+    encounterId: encounter.encounterId,
+    personRef: encounter.person.personRef,
+    schemeId: decision.scheme!.id,
+    area: encounter.area,
+    ageBand: decision.ageBand!,
+    offenceType: encounter.offence.type,
+    encounterAt: encounter.occurredAt,
+    officerCollarNumber: encounter.officer.collarNumber,
     ...(equality && { equality }),
   };
 }

@@ -56,6 +56,7 @@ describe('referral intake (real Postgres and Kafka)', () => {
         schemeId: 'thames-valley-adult-diversion-druglink', area: 'reading', ageBand: 'adult', offenceType: 'possession', substance: 'cannabis',
         drugClass: 'B', encounterAt: encounter.occurredAt, assessmentDeadline: res.body.assessmentDeadline.at, providerId: 'druglink',
         officerCollarNumber: 'TV4172', bwvReference: encounter.bwvReference, equality: { sex: 'female', ethnicity: 'black-caribbean' },
+        quantityBasis: 'threshold',
       });
       const raw = tap.messages.find((m) => m.topic === TOPICS.referral && m.key === res.body.referralId)!.raw!;
       for (const personal of [encounter.person.givenName, encounter.person.familyName, encounter.person.dateOfBirth, encounter.person.contact!.phone!]) {
@@ -106,7 +107,7 @@ describe('referral intake (real Postgres and Kafka)', () => {
       encounter.occurredAt = '20/11/2026 21:40';
       encounter.person.dateOfBirth = '2001-02-30';
       delete encounter.person.givenName;
-      encounter.offence.type = 'burglary';
+      encounter.offence.type = 'Burglary!'; // offence types are configuration: the contract refuses a non-code only
       encounter.offence.quantity.value = -1;
       encounter.indicators = { suspectedSupply: 'no' };
       delete encounter.officer;
@@ -289,6 +290,8 @@ describe('referral intake (real Postgres and Kafka)', () => {
       ['quantity-above-threshold', adultNow({ offence: { quantity: { value: 28, unit: 'g' } } })],
       ['suspected-supply', adultNow({ indicators: { suspectedSupply: true } })],
       ['bwv-interview-missing', { ...adultNow(), bwvReference: undefined }],
+      ['offence-type-unknown', adultNow({ offence: { type: 'fraud' } })],
+      ['quantity-not-judged-small', adultNow({ offence: possession({ substance: 'khat', quantity: { value: 1, unit: 'g' }, officerJudgedSmallPersonalQuantity: false }) })],
     ];
     // 'prior-non-engagement' is proven with the history read model (history.int-spec.ts).
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ContractViolation, ReferralCreated, ReferralDeclined, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
+import { ContractViolation, DiversionRefused, ReferralCreated, ReferralDeclined, TOPICS, type Encounter, type EventEnvelope } from '@ddp/contracts';
 import { decideEligibility, routeProvider, type DiversionHistoryEntry, type EligibilityDecision, type Provider } from '@ddp/domain';
 import { Clock, writeTogether, Outbox, SERVICE_CONFIG, type RowsInsert } from '@ddp/platform';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DiversionHistoryService, type HistoryRecord } from '../history/diversion-history.service';
 import { newShortRef } from '../referrals/short-ref';
 import { TimelineService, type TimelineRecord } from '../timeline/timeline.service';
-import { equalityOf, offenceRecord, referralCreatedData, referralDeclinedData, toEncounterFacts } from './encounter-mapping';
+import { diversionRefusedData, equalityOf, offenceRecord, referralCreatedData, referralDeclinedData, toEncounterFacts } from './encounter-mapping';
 import type { ReferralConfig } from '../referral.config';
 import { buildOfficerAnswer, type OfficerAnswer } from './officer-answer';
 import { encounterDigest, EncounterIdReused } from './encounter-digest';
@@ -164,7 +164,7 @@ export class IntakeService {
   private draft(encounter: Encounter, meta: IntakeMeta, history: DiversionHistoryEntry[], referralId: string, shortRef: string, now: Date): Draft {
     const decision = decideEligibility(toEncounterFacts(encounter), history);
     const encounterAt = new Date(encounter.occurredAt);
-    const provider = decision.eligible && decision.scheme && decision.ageBand
+    const provider = decision.route === 'referred' && decision.scheme && decision.ageBand
       ? routeProvider({ area: encounter.area, ageBand: decision.ageBand, schemeId: decision.scheme.id, at: encounterAt })
       : undefined;
     const answer = buildOfficerAnswer({ referralId, shortRef, decision, provider, decidedAt: now });
@@ -198,6 +198,13 @@ export class IntakeService {
           referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
           summary: `Referred to ${provider?.name ?? 'a drug service (to be arranged)'} under ${decision.scheme!.name}; assessment due ${answer.assessmentDeadline?.ukLocal}.`,
           status: 'referred', sourceTopic: TOPICS.referral,
+        });
+      } else if (answer.decision === 'refused') {
+        const envelope = this.outbox.envelope(DiversionRefused, diversionRefusedData(referralId, encounter, decision), causation);
+        envelopes.push(envelope);
+        timeline.push({
+          referralId, eventId: envelope.eventId, eventType: envelope.eventType, occurredAt: new Date(envelope.occurredAt),
+          summary: `Eligible under ${decision.scheme!.name}; the person refused the diversion offered.`, status: 'refused', sourceTopic: TOPICS.referral,
         });
       } else {
         const envelope = this.outbox.envelope(ReferralDeclined, referralDeclinedData(referralId, encounter, decision), causation);
@@ -237,8 +244,8 @@ const REFERRAL_INSERT: Omit<RowsInsert, 'rows'> = {
 };
 
 const PERSON_INSERT: Omit<RowsInsert, 'rows'> = {
-  into: 'INSERT INTO referral_person (referral_id, person_ref, given_name, family_name, date_of_birth, phone, email, sex, ethnicity, recorded_at)',
-  casts: ['', '', '', '', '', '', '', '', '', ''],
+  into: 'INSERT INTO referral_person (referral_id, person_ref, given_name, family_name, date_of_birth, phone, email, sex, ethnicity, guardian, recorded_at)',
+  casts: ['', '', '', '', '', '', '', '', '', '::jsonb', ''],
 };
 
 function referralRow(d: Draft, now: Date): unknown[] {
@@ -247,7 +254,11 @@ function referralRow(d: Draft, now: Date): unknown[] {
     answer.referralId, encounter.encounterId, answer.shortRef, encounter.person.personRef, answer.decision, answer.decision, now,
     JSON.stringify(decision.reasons), decision.scheme?.id ?? null, decision.schemeConsidered?.id ?? null, provider?.id ?? null,
     encounter.area, decision.ageBand ?? null, JSON.stringify(offenceRecord(encounter)),
-    JSON.stringify({ suspectedSupply: encounter.indicators.suspectedSupply, linkedToSubstanceMisuse: encounter.indicators.linkedToSubstanceMisuse ?? null }),
+    JSON.stringify({
+      suspectedSupply: encounter.indicators.suspectedSupply, linkedToSubstanceMisuse: encounter.indicators.linkedToSubstanceMisuse ?? null,
+      // Diversion offered on the street and the person's answer (null: not recorded).
+      offerAccepted: encounter.offer?.accepted ?? null,
+    }),
     d.encounterAt, decision.localDate, decision.assessmentDeadline ?? null, encounter.officer.collarNumber,
     encounter.bwvReference ?? null, JSON.stringify(answer), JSON.stringify(decision.provenance), d.meta.correlationId, now, encounterDigest(encounter),
   ];
@@ -258,7 +269,16 @@ function personRow(referralId: string, encounter: Encounter, now: Date): unknown
   const equality = equalityOf(encounter);
   return [
     referralId, person.personRef, person.givenName, person.familyName, person.dateOfBirth, person.contact?.phone ?? null,
-    person.contact?.email ?? null, equality?.sex ?? null, equality?.ethnicity ?? null, now,
+    person.contact?.email ?? null, equality?.sex ?? null, equality?.ethnicity ?? null, guardianRecord(encounter), now,
   ];
+}
+
+/** A parent's or guardian's contact, as stored (only for a young person). */
+function guardianRecord(encounter: Encounter): string | null {
+  const g = encounter.person.guardian;
+  if (!g) return null;
+  return JSON.stringify({
+    name: g.name, ...(g.relationship != null && { relationship: g.relationship }), ...(g.phone != null && { phone: g.phone }), ...(g.email != null && { email: g.email }),
+  });
 }
 

@@ -6,7 +6,8 @@ import { byDeadline, ukClockTime, ukDay } from './uk-time';
 export interface OfficerAnswer {
   referralId: string;
   shortRef: string;
-  decision: 'referred' | 'declined';
+  /** 'refused': eligible, and the person refused the diversion offered (the normal route). */
+  decision: 'referred' | 'declined' | 'refused';
   reasons: Array<{ code: string; explanation: string }>;
   /** Referred: the scheme diverted under. Declined: the scheme in force that was considered, if any. */
   scheme: { id: string; name: string } | null;
@@ -59,6 +60,13 @@ export function buildOfficerAnswer(input: AnswerInput): OfficerAnswer {
     return {
       referralId, shortRef, decision: 'declined', reasons, scheme, provider: null, assessmentDeadline: null,
       nextSteps: `Not eligible for diversion. ${first}${more} Deal with the offence the usual way. Note reference ${shortRef}.`,
+    };
+  }
+
+  if (decision.route === 'refused') {
+    return {
+      referralId, shortRef, decision: 'refused', reasons: [], scheme, provider: null, assessmentDeadline: null,
+      nextSteps: `They were eligible for diversion and refused it: their choice is recorded. Deal with the offence the usual way. Note reference ${shortRef}.`,
     };
   }
 

@@ -16,5 +16,7 @@ export class ReferralPersonEntity {
   @Column({ type: 'text', nullable: true }) email: string | null;
   @Column({ type: 'text', nullable: true }) sex: string | null;
   @Column({ type: 'text', nullable: true }) ethnicity: string | null;
+  /** A young person's parent or guardian: { name, relationship?, phone?, email? }. */
+  @Column({ type: 'jsonb', nullable: true }) guardian: { name: string; relationship?: string; phone?: string; email?: string } | null;
   @Column({ name: 'recorded_at', type: 'timestamptz' }) recordedAt: Date;
 }

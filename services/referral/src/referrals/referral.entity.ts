@@ -4,7 +4,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JsonObject = Record<string, any>;
 
-export type ReferralDecisionValue = 'referred' | 'declined';
+export type ReferralDecisionValue = 'referred' | 'declined' | 'refused';
 
 /**
  * The decision on one encounter, referred or declined. No names or contact details
@@ -18,7 +18,7 @@ export class ReferralEntity {
   @Column({ name: 'short_ref', type: 'text' }) shortRef: string;
   @Column({ name: 'person_ref', type: 'text' }) personRef: string;
   @Column({ type: 'text' }) decision: ReferralDecisionValue;
-  /** A ReferralStatus of libs/domain, or 'declined'. Derived from the timeline. */
+  /** A ReferralStatus of libs/domain, 'declined' or 'refused'. Derived from the timeline. */
   @Column({ type: 'text' }) status: string;
   @Column({ name: 'status_changed_at', type: 'timestamptz' }) statusChangedAt: Date;
   /** Decline reason codes, in the domain's order; [] when referred. */

@@ -5,7 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsOptional, IsString, 
 
 /* Request and response shapes of the HTTP API, with their OpenAPI descriptions (/docs). */
 
-const STATUSES = [...REFERRAL_STATUSES, 'declined'];
+const STATUSES = [...REFERRAL_STATUSES, 'declined', 'refused'];
 
 export class ReasonView {
   @ApiProperty({ example: 'quantity-above-threshold', description: 'Machine-readable decline reason (libs/domain DECLINE_REASONS).' }) code: string;
@@ -32,7 +32,7 @@ export class DeadlineView {
 export class OfficerAnswerView {
   @ApiProperty({ format: 'uuid' }) referralId: string;
   @ApiProperty({ example: 'K7WF-3XPA', description: '8 symbols, none confusable (no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V).' }) shortRef: string;
-  @ApiProperty({ enum: ['referred', 'declined'] }) decision: 'referred' | 'declined';
+  @ApiProperty({ enum: ['referred', 'declined', 'refused'] }) decision: 'referred' | 'declined' | 'refused';
   @ApiProperty({ type: [ReasonView], description: 'Empty when referred.' }) reasons: ReasonView[];
   @ApiProperty({ type: SchemeRefView, nullable: true, description: 'Referred: the scheme. Declined: the scheme in force that was considered, if any.' })
   scheme: SchemeRefView | null;
@@ -46,7 +46,7 @@ export class ReferralSummaryView {
   @ApiProperty({ format: 'uuid' }) referralId: string;
   @ApiProperty() shortRef: string;
   @ApiProperty({ description: 'Pseudonymous police reference (PNC or local id).' }) personRef: string;
-  @ApiProperty({ enum: ['referred', 'declined'] }) decision: 'referred' | 'declined';
+  @ApiProperty({ enum: ['referred', 'declined', 'refused'] }) decision: 'referred' | 'declined' | 'refused';
   @ApiProperty({ enum: STATUSES }) status: string;
   @ApiProperty({ type: SchemeRefView, nullable: true }) scheme: SchemeRefView | null;
   @ApiProperty() area: string;
@@ -100,6 +100,13 @@ export class ContactDetailsView {
   @ApiPropertyOptional() email?: string;
 }
 
+/** A young person's parent or guardian, whom notices about the child reach too. */
+export class GuardianContactView {
+  @ApiProperty() name: string;
+  @ApiPropertyOptional() phone?: string;
+  @ApiPropertyOptional() email?: string;
+}
+
 /** The minimum the notification service needs to reach a referred person. */
 export class ContactView {
   @ApiProperty({ format: 'uuid' }) referralId: string;
@@ -110,6 +117,9 @@ export class ContactView {
   @ApiProperty() area: string;
   @ApiProperty() schemeId: string;
   @ApiPropertyOptional({ description: 'Absent when no provider was routed at intake.' }) providerId?: string;
+  @ApiPropertyOptional({ enum: ['youth', 'adult'] }) ageBand?: string;
+  @ApiPropertyOptional({ type: GuardianContactView, description: "A young person's parent or guardian, when the officer recorded one." })
+  guardian?: GuardianContactView;
 }
 
 /** Largest batch of POST /internal/v1/referrals/contacts. */

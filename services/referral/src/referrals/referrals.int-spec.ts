@@ -184,7 +184,7 @@ describe('referral reads, withdrawal and the internal contact endpoint (real Pos
         status: 200,
         body: {
           referralId, shortRef, givenName: 'Alex', contact: { phone: '07700 900456', email: 'sam@example.test' },
-          officerCollarNumber: 'TV4172', area: 'reading', schemeId: 'thames-valley-adult-diversion-druglink', providerId: 'druglink',
+          officerCollarNumber: 'TV4172', area: 'reading', schemeId: 'thames-valley-adult-diversion-druglink', providerId: 'druglink', ageBand: 'adult',
         },
       });
       const missing = await contact(referralId);

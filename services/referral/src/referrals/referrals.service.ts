@@ -75,10 +75,10 @@ export class ReferralsService {
     return this.dataSource.transaction(async (manager) => {
       const referral = await manager.getRepository(ReferralEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!referral) throw referralNotFound(id);
-      if (referral.decision === 'declined') {
+      if (referral.decision !== 'referred') {
         throw new ConflictException({
-          statusCode: 409, error: 'Conflict', code: 'referral-declined',
-          message: `${referral.shortRef} was declined, so there is no referral to withdraw.`,
+          statusCode: 409, error: 'Conflict', code: `referral-${referral.decision}`,
+          message: `${referral.shortRef} was ${referral.decision}, so there is no referral to withdraw.`,
         });
       }
       this.assertWithdrawable(referral, reasonCode);
@@ -143,9 +143,12 @@ export class ReferralsService {
    * deliveries it runs at once. `missing`: unknown referrals, declines, erased details.
    */
   async contacts(referralIds: string[]): Promise<ContactsView> {
-    const rows: Array<{ id: string; short_ref: string; officer_collar_number: string; area: string; scheme_id: string | null; provider_id: string | null; given_name: string; phone: string | null; email: string | null }> =
+    const rows: Array<{
+      id: string; short_ref: string; officer_collar_number: string; area: string; scheme_id: string | null; provider_id: string | null; age_band: string | null;
+      given_name: string; phone: string | null; email: string | null; guardian: { name: string; phone?: string; email?: string } | null;
+    }> =
       await this.dataSource.query(
-        `SELECT r.id, r.short_ref, r.officer_collar_number, r.area, r.scheme_id, r.provider_id, p.given_name, p.phone, p.email
+        `SELECT r.id, r.short_ref, r.officer_collar_number, r.area, r.scheme_id, r.provider_id, r.age_band, p.given_name, p.phone, p.email, p.guardian
            FROM referral r JOIN referral_person p ON p.referral_id = r.id WHERE r.id = ANY($1::uuid[])`,
         [referralIds],
       );
@@ -167,6 +170,8 @@ export class ReferralsService {
         area: row.area,
         schemeId: row.scheme_id!,
         ...(row.provider_id && { providerId: row.provider_id }),
+        ...(row.age_band && { ageBand: row.age_band }),
+        ...(row.guardian && { guardian: { name: row.guardian.name, ...(row.guardian.phone && { phone: row.guardian.phone }), ...(row.guardian.email && { email: row.guardian.email }) } }),
       });
     }
     return { contacts, missing };

@@ -7,8 +7,8 @@ import type {
 import { CRIME_OUTCOMES, PROVIDERS, TERMINAL_STATUSES, WITHDRAWAL_REASONS, type ReferralStatus } from '@ddp/domain';
 import { ukShortDateTime } from '../intake/uk-time';
 
-/** A referral's status as this service shows it: the domain's lifecycle, plus 'declined'. */
-export type ShownStatus = ReferralStatus | 'declined';
+/** A referral's status as this service shows it: the domain's lifecycle, plus 'declined' and 'refused'. */
+export type ShownStatus = ReferralStatus | 'declined' | 'refused';
 
 export interface EventDescription {
   /** One line for the timeline. */
@@ -103,7 +103,7 @@ export function describeEvent(envelope: EventEnvelope): EventDescription | undef
   return describe ? describe(envelope.data as never) : undefined;
 }
 
-const isTerminal = (status: ShownStatus) => status === 'declined' || (TERMINAL_STATUSES as readonly string[]).includes(status);
+const isTerminal = (status: ShownStatus) => status === 'declined' || status === 'refused' || (TERMINAL_STATUSES as readonly string[]).includes(status);
 /** Endings the outcome service may correct to 'excused' (a re-engagement inside the window that arrived late). */
 const CORRECTABLE: readonly ShownStatus[] = ['summons-requested', 'no-further-diversion'];
 
