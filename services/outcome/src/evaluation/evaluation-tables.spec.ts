@@ -1,6 +1,6 @@
 import type { Counts } from '../figures/figures.service';
 import { toCsv } from './csv';
-import { fairnessTable, measureRates, pilotComparison, protectedRate } from './evaluation-tables';
+import { fairnessTable, measureRates, pilotComparison, proportionOf, protectedRate } from './evaluation-tables';
 
 const counts = (c: Partial<Counts>): Counts => ({
   referrals: 0, declines: 0, withdrawals: 0, assessmentsCompleted: 0, assessmentsWithinDeadline: 0, completions: 0,
@@ -33,6 +33,13 @@ describe('evaluation tables from read-model counts', () => {
     expect(of('summons-requests')).toMatchObject({ count: 10, base: 50 });
     expect(of('no-further-diversion')).toMatchObject({ count: 6, base: 50 });
     expect(of('assessment-within-promise')).toMatchObject({ count: 30, base: 40, rate: 0.75 });
+  });
+
+  it('keeps a count inside its base when a cell\'s counters disagree for a moment (never a 500)', () => {
+    const rows = measureRates(counts({ referrals: 1, withdrawals: 2, summonsWithdrawn: 1 }));
+    expect(rows.find((r) => r.measure === 'completion')).toMatchObject({ base: null, rate: null });
+    // 10 referrals, 3 summons requests withdrawn but none requested: 13 "not sent" of 10, held at 10.
+    expect(proportionOf('not-sent-to-court', counts({ referrals: 10, summonsWithdrawn: 3 }))).toEqual({ count: 10, base: 10 });
   });
 
   it('groups ethnicity by the 2021 Census classification, aggregating small groups, and indexes each against the largest', () => {

@@ -53,8 +53,14 @@ export function measureRates(counts: Counts, minimumCount = DISCLOSURE.minimumCo
   return MEASURE_IDS.map((measure) => ({ measure, ...protectedRate(proportionOf(measure, counts), minimumCount) }));
 }
 
+/**
+ * A measure's count and base from a cell's counters. Counters of one cell can disagree for a
+ * moment (e.g. a withdrawal counted before its referral, should events overtake), so the base
+ * is held at 0 or more and the count inside it: a figure a moment out beats a 500.
+ */
 export function proportionOf(measure: MeasureId, counts: Counts): Proportion {
-  return { count: MEASURES[measure].count(counts), base: MEASURES[measure].base(counts) };
+  const base = Math.max(0, MEASURES[measure].base(counts));
+  return { count: Math.min(base, Math.max(0, MEASURES[measure].count(counts))), base };
 }
 
 /**
