@@ -4,6 +4,7 @@ import { fuzzSettings } from './fuzz-settings';
 import { problemsOf, send } from './http-exchange';
 import { freshCopy, mutationOf, validRequest } from './http-mutations';
 import { routesOf, type Route } from './openapi-routes';
+import { echoedMarkers } from './personal-markers';
 
 /*
  * Every route of the four running services, from their OpenAPI documents, each request valid
@@ -30,6 +31,7 @@ describe('HTTP fuzz: every route of the running services', () => {
     const runsPerRoute = Math.ceil(httpRequests / routes.length);
     const figures = { requests: 0, byStatus: {} as Record<string, number>, byKind: {} as Record<string, number>, slowestMs: 0, routes: routes.length };
     const failures: string[] = [];
+    const planted: string[] = [];
     const started = Date.now();
 
     let next = 0;
@@ -42,6 +44,7 @@ describe('HTTP fuzz: every route of the running services', () => {
           await fc.assert(
             fc.asyncProperty(mutationOf(base), async (mutation) => {
               const request = mutation.apply(freshCopy(base));
+              planted.push(...request.markers);
               const exchanges = await Promise.all(Array.from({ length: mutation.copies ?? 1 }, () => send(route, request)));
               figures.requests += exchanges.length;
               figures.byKind[mutation.kind] = (figures.byKind[mutation.kind] ?? 0) + exchanges.length;
@@ -71,6 +74,13 @@ describe('HTTP fuzz: every route of the running services', () => {
         `(${Math.round(figures.requests / seconds)}/s, ${concurrency} at once); slowest answer ${figures.slowestMs} ms\n` +
         `  by status: ${JSON.stringify(figures.byStatus)}\n  by mutation: ${JSON.stringify(figures.byKind)}\n`,
     );
+
+    // The services' logs (warn and up, the last 2,000 lines each): a client's bad request is no
+    // error with a stack, and no planted personal data is in them.
+    const logs = SERVICE_NAMES.flatMap((s) => stack.logs[s]);
+    process.stdout.write(`  service log lines kept: ${logs.length} (${logs.filter((l) => l.includes('bad request refused')).length} 'bad request refused')\n`);
+    expect(logs.filter((l) => l.includes('"context":"ExceptionsHandler"')).map((l) => l.slice(0, 300))).toEqual([]);
+    expect(logs.filter((l) => echoedMarkers(l, planted).length > 0).map((l) => l.slice(0, 300))).toEqual([]);
 
     for (const s of SERVICE_NAMES) {
       expect(stack.lastExit[s]).toBeUndefined();

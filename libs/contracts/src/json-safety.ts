@@ -24,6 +24,39 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * Walks iteratively, so a deep value cannot overflow the stack here either.
  */
 export function unsafeJsonIssues(value: unknown, pathPrefix = ''): FieldIssue[] {
+  return isSafe(value) ? [] : issuesOf(value, pathPrefix);
+}
+
+/** The common case, cheaply (it runs on every message): no paths built, no entries copied. */
+function isSafe(value: unknown): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop()!;
+    if (typeof current === 'string') {
+      if (SUSPECT.test(current)) return false;
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return false;
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) {
+        values.push(current[i]);
+        depths.push(depth + 1);
+      }
+      continue;
+    }
+    for (const key of Object.keys(current)) {
+      if (SUSPECT.test(key)) return false;
+      values.push((current as Record<string, unknown>)[key]);
+      depths.push(depth + 1);
+    }
+  }
+  return true;
+}
+
+function issuesOf(value: unknown, pathPrefix: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: pathPrefix, depth: 0 }];
   while (pending.length > 0 && issues.length < MAX_ISSUES) {

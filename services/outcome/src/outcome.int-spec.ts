@@ -730,6 +730,10 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     expect(refs.every((f) => f.kind === 'reference' && f.source.startsWith('seeds/'))).toBe(true);
     expect(refs.find((f) => f.id === 'youth-completion')).toMatchObject({ value: 0.8, platform: { value: 0.5 } });
     expect((await getJson(`${url}&by=colour`)).status).toBe(400);
+    // Names every object has (they were looked up with `in`, and the SQL built from them failed: 500).
+    for (const by of ['__proto__', 'constructor', 'toString', 'scheme,hasOwnProperty']) {
+      expect(await getJson(`${url}&by=${by}`)).toMatchObject({ status: 400, body: { issues: [{ path: 'by', rule: 'matches' }] } });
+    }
 
     // Folding the deltas into the per-cell counters changes no figure, and leaves none of this cohort's deltas behind.
     const pending = () => queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM scheme_figure_delta WHERE area = $1', [area]);

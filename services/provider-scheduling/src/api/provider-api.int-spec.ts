@@ -339,6 +339,12 @@ describe('provider-scheduling: the provider API', () => {
     expect(referrals.body.map((x: { referralId: string }) => x.referralId)).toEqual([r.referralId]);
     expect((await provider.get('/referrals?status=bogus')).status).toBe(400);
     expect((await provider.get('/appointments?from=yesterday')).status).toBe(400);
+    // Shaped like dates but not on the calendar or the clock: they reached the query and failed there (500).
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-01-01T25:61:00Z', '0000-00-00', '0000-01-01']) {
+      for (const path of [`/appointments?from=${bad}`, `/referrals?to=${bad}`, `/slots?from=${bad}`]) {
+        expect(await provider.get(path)).toMatchObject({ status: 400, body: { issues: [{ path: path.includes('to=') ? 'to' : 'from' }] } });
+      }
+    }
   });
 
   it('answers 404 for what is unknown or belongs to another provider, changing nothing', async () => {
