@@ -403,16 +403,26 @@ describe('fault injection', () => {
   }, 900_000);
 
   it('requests one summons per missed assessment, with the outcome service killed while the windows close', async () => {
-    const booked = await queryDatabase<{ id: string; referral_id: string; deadline: Date }>(
+    const booked = await queryDatabase<{ id: string; referral_id: string; provider_id: string; deadline: Date }>(
       stack.databases['provider-scheduling'],
-      "SELECT id, referral_id, deadline FROM appointment WHERE kind = 'assessment' AND status = 'booked'",
+      "SELECT id, referral_id, provider_id, deadline FROM appointment WHERE kind = 'assessment' AND status = 'booked'",
     );
     expect(booked.length).toBeGreaterThan(0);
     const missing = new Set(booked.map((a) => a.referral_id));
 
-    // Every assessment deadline passes: the deadline jobs (re-derived after Redis lost
-    // them) record the misses, and the outcome service opens a review for each.
+    // Every assessment deadline passes: the deadline jobs (re-derived after Redis lost them)
+    // ask the provider, who records each as missed without good reason (the clock alone never
+    // makes a miss), and the outcome service opens a review for each.
     await moveEveryClockTo(new Date(Math.max(...booked.map((a) => new Date(a.deadline).getTime())) + 60_000));
+    for (const a of booked) {
+      const url = `${stack.urls['provider-scheduling']}/v1/providers/${a.provider_id}/appointments/${a.id}/assessment-outcome`;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-actor-id': 'caseworker-faults' },
+        body: JSON.stringify({ outcome: 'missed', absenceClass: 'unacceptable' }),
+      });
+      expect(res.status).toBeLessThan(300);
+    }
     await waitUntil(() => [...missing].every((id) => envelopes('ComplianceReviewOpened').some((e) => e.key === id)), 'a review for every missed assessment', 240_000, 1000);
 
     // Every show-cause window closes; the outcome service dies mid-wave and comes back.
