@@ -734,6 +734,9 @@ describe('outcome service against real Postgres, Redis and Kafka', () => {
     for (const by of ['__proto__', 'constructor', 'toString', 'scheme,hasOwnProperty']) {
       expect(await getJson(`${url}&by=${by}`)).toMatchObject({ status: 400, body: { issues: [{ path: 'by', rule: 'matches' }] } });
     }
+    // An integer past PostgreSQL's bigint in the worklist's paging (it reached the OFFSET: 500, found by the fuzz).
+    expect(await getJson(`${service.url}/v1/summons-requests?offset=1e30`)).toMatchObject({ status: 400, body: { issues: [{ path: 'offset' }] } });
+    expect((await getJson(`${service.url}/v1/summons-requests?offset=${Number.MAX_SAFE_INTEGER}`)).status).toBe(200);
 
     // Folding the deltas into the per-cell counters changes no figure, and leaves none of this cohort's deltas behind.
     const pending = () => queryDatabase<{ n: number }>(db, 'SELECT count(*)::int AS n FROM scheme_figure_delta WHERE area = $1', [area]);

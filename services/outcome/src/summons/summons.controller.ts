@@ -15,7 +15,8 @@ export class ListSummonsQuery {
   @ApiPropertyOptional({ description: 'Requested at or before: an ISO instant, or a date (UK day, inclusive)', example: '2026-11-30' })
   @IsOptional() @IsDateOrInstant() to?: string;
   @ApiPropertyOptional({ default: 100, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  // At most the largest exact integer: it goes to SQL's OFFSET (a bigint), where a larger one fails.
+  @ApiPropertyOptional({ default: 0, maximum: Number.MAX_SAFE_INTEGER }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) offset?: number;
 }
 
 export class AcknowledgeDto {
